@@ -1,0 +1,129 @@
+from shapelint.catalog import normalize_axis, reshape_target
+from shapelint.rule import Rule
+from shapelint.shapes import format_shape, is_known, product
+
+
+def _merge_problem(layer, shapes):
+    """Why Keras would reject merging tensors of these shapes, or None."""
+    if layer.name == "Concatenate":
+        rank = len(shapes[0])
+        if any(len(s) != rank for s in shapes):
+            return "they have different numbers of dimensions"
+        axis = normalize_axis(layer.arg("axis"), rank)
+        if axis is None:
+            return None
+        for i in range(1, rank):
+            if i == axis:
+                continue
+            dims = {s[i] for s in shapes if is_known(s[i])}
+            if len(dims) > 1:
+                return f"axis {i} differs ({' vs '.join(str(s[i]) for s in shapes)}) and only " \
+                       f"the concatenation axis {axis - rank} may differ"
+        return None
+    # Element-wise merges broadcast from the right, size 1 against anything.
+    shortest = min(len(s) for s in shapes) - 1
+    for offset in range(1, shortest + 1):
+        dims = {s[-offset] for s in shapes if is_known(s[-offset]) and s[-offset] != 1}
+        if len(dims) > 1:
+            return f"the sizes {' vs '.join(str(s[-offset]) for s in shapes)} of axis {-offset} cannot broadcast"
+    return None
+
+
+def check(ctx) -> None:
+    for app in ctx.analysis.applications:
+        layer = app.layer
+        shapes = [t.shape for t in app.inputs]
+        if not shapes or any(s is None for s in shapes):
+            continue
+        if layer.spec.kind == "merge" and len(shapes) >= 2:
+            problem = _merge_problem(layer, shapes)
+            if problem:
+                listed = ", ".join(f"{format_shape(t.shape)} from {ctx.where(t.origin)}" for t in app.inputs)
+                ctx.report(app.node, f"{layer.name} cannot merge {listed}: {problem}",
+                           related=[(t.origin.node if t.origin else None,
+                                     f"{format_shape(t.shape)} comes from here") for t in app.inputs])
+        elif layer.name == "Reshape" and len(shapes) == 1:
+            shape = shapes[0]
+            size = product(shape[1:])
+            target = layer.arg("target_shape")
+            if size is None or not isinstance(target, (tuple, list)):
+                continue
+            if not all(isinstance(d, int) and not isinstance(d, bool) for d in target):
+                continue
+            wanted = product(d for d in target if d != -1)
+            if list(target).count(-1) > 1 or not wanted:
+                continue
+            fits = size % wanted == 0 if -1 in target else size == wanted
+            if fits:
+                continue
+            shown = format_shape(tuple(target))
+            ctx.report(
+                app.node,
+                f"Reshape{shown} cannot take {format_shape(shape)} from {ctx.where(app.inputs[0].origin)}: "
+                f"{size} values per sample do not fit {'a multiple of ' if -1 in target else ''}{wanted}; "
+                f"the target shape excludes the batch axis and must hold the same number of values",
+                related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
+                          f"{format_shape(shape)} comes from here")],
+            )
+
+
+RULE = Rule(
+    code="SL102",
+    name="dim-mismatch",
+    summary="A fixed dimension disagrees inside the model (merge layers, Reshape).",
+    what="""
+        Reports ``Concatenate`` of tensors whose sizes differ on an axis other than the
+        concatenation axis (or whose ranks differ), ``Add`` / ``Multiply`` / ``Subtract`` /
+        ``Average`` / ``Maximum`` / ``Minimum`` of sizes that cannot broadcast, and a
+        ``Reshape`` whose target holds a different number of values than its input.
+    """,
+    why="""
+        Keras raises when the model is built (``Inputs have incompatible shapes``, ``A
+        Concatenate layer requires inputs with matching shapes except for the concatenation
+        axis``, or a failed reshape).  These usually come from a branch whose size was changed
+        in one place and not the other.
+    """,
+    invalid=[
+        """
+        from keras import Input, layers
+
+        a = Input(shape=(10, 4))
+        b = Input(shape=(12, 4))
+        merged = layers.Concatenate()([a, b])  # expect: SL102
+        """,
+        """
+        from keras import Input, layers
+
+        x = Input(shape=(64,))
+        y = layers.Dense(32)(x)
+        z = layers.Add()([x, y])  # expect: SL102
+        """,
+        """
+        from keras import Sequential, Input, layers
+
+        model = Sequential([Input(shape=(6,)), layers.Reshape((4,))])  # expect: SL102
+        """,
+    ],
+    valid=[
+        """
+        from keras import Input, layers
+
+        a = Input(shape=(10, 4))
+        b = Input(shape=(10, 6))
+        merged = layers.Concatenate()([a, b])
+        """,
+        """
+        from keras import Input, layers
+
+        x = Input(shape=(64,))
+        y = layers.Dense(64)(x)
+        z = layers.Add()([x, y])
+        """,
+        """
+        from keras import Sequential, Input, layers
+
+        model = Sequential([Input(shape=(6,)), layers.Reshape((3, -1))])
+        """,
+    ],
+    check=check,
+)

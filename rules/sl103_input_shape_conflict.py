@@ -1,0 +1,127 @@
+from shapelint.propagate import declared_input
+from shapelint.rule import Rule, keyword_node, render
+from shapelint.shapes import format_shape, is_known
+
+
+def _conflicts(layer):
+    """(argument, message) pairs for input-spec arguments that disagree on one layer."""
+    given = layer.given
+    if layer.spec.kind == "input":
+        if given("batch_shape") and (given("shape") or given("input_shape")):
+            yield "batch_shape", (
+                f"Input got both shape={render(layer.arg('shape') if given('shape') else layer.arg('input_shape'))} "
+                f"and batch_shape={render(layer.arg('batch_shape'))}; Keras rejects both at once: "
+                f"keep batch_shape (batch size included) or shape (batch size excluded)")
+        elif given("batch_shape") and given("batch_size") and layer.keras >= 3:
+            yield "batch_size", (
+                f"Input got both batch_size={render(layer.arg('batch_size'))} and "
+                f"batch_shape={render(layer.arg('batch_shape'))}; Keras 3 rejects both at once: "
+                f"put the batch size in batch_shape only")
+        return
+    if layer.keras >= 3:
+        if given("input_dim") and given("input_shape"):
+            yield "input_shape", (
+                f"{layer.name} got both input_dim={render(layer.arg('input_dim'))} and "
+                f"input_shape={render(layer.arg('input_shape'))}; Keras 3 rejects input_shape next "
+                f"to input_dim: keep one (better, declare keras.Input(shape=...) first)")
+        return
+    shape, batch_shape = layer.arg("input_shape"), layer.arg("batch_input_shape")
+    if given("input_shape") and given("batch_input_shape") and isinstance(shape, tuple) \
+            and isinstance(batch_shape, tuple) and tuple(batch_shape[1:]) != tuple(shape):
+        yield "batch_input_shape", (
+            f"{layer.name} got input_shape={render(shape)} and batch_input_shape={render(batch_shape)}, "
+            f"which disagree; Keras 2 silently uses batch_input_shape and the data shaped for "
+            f"input_shape fails later: keep only batch_input_shape=(batch_size,) + input_shape")
+    dim = layer.arg("input_dim")
+    if given("input_dim") and given("input_shape") and isinstance(shape, tuple) and shape \
+            and is_known(shape[-1]) and is_known(dim) and shape[-1] != dim:
+        yield "input_dim", (
+            f"{layer.name} got input_shape={render(shape)} and input_dim={dim}, which disagree; "
+            f"Keras 2 silently ignores input_dim: keep only input_shape")
+
+
+def _ignored_spec(ctx, app):
+    layer = app.layer
+    declared = declared_input(layer)
+    if not isinstance(declared, tuple) or not app.inputs or app.inputs[0].shape is None:
+        return
+    shape, origin = declared
+    actual = app.inputs[0].shape
+    if len(shape) != len(actual):
+        differs = True
+    else:
+        differs = any(is_known(a) and is_known(b) and a != b for a, b in zip(shape[1:], actual[1:]))
+    if not differs:
+        return
+    arg = origin.what.split("=", 1)[0]
+    if layer.keras >= 3 and arg in ("batch_input_shape", "batch_size"):
+        return  # Keras 3 rejects the argument itself: SL301
+    ctx.report(
+        keyword_node(layer.node, arg),
+        f"{origin.what} is ignored: only the first layer of a Sequential model declares the "
+        f"input, so this {layer.name} receives {format_shape(actual)} from "
+        f"{ctx.where(app.inputs[0].origin)}; remove {arg} here (or move it to the first layer)",
+        related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
+                  f"the actual input {format_shape(actual)} comes from here")],
+    )
+
+
+def check(ctx) -> None:
+    for layer in ctx.analysis.layers:
+        for arg, message in _conflicts(layer):
+            ctx.report(keyword_node(layer.node, arg), message)
+    for app in ctx.analysis.applications:
+        if app.model is not None and app.index and app.wrapper is None and app.layer.spec.kind == "layer":
+            _ignored_spec(ctx, app)
+
+
+RULE = Rule(
+    code="SL103",
+    name="input-shape-conflict",
+    summary="Input-shape arguments disagree, or are given where Keras ignores them.",
+    what="""
+        Reports, on one layer, ``input_shape`` / ``input_dim`` / ``batch_input_shape`` that
+        contradict each other (Keras 2: one silently wins; Keras 3: ``input_dim`` with
+        ``input_shape`` is rejected); on ``Input``, ``shape`` together with ``batch_shape``
+        (or, in Keras 3, ``batch_size`` with ``batch_shape``); and an input-shape argument on a
+        layer that is not the first of a Sequential model when it disagrees with what that
+        layer really receives.
+    """,
+    why="""
+        Only the first layer of a Sequential model declares the model's input; the same
+        argument on a later layer is ignored, so the shape written there is not the shape the
+        layer gets.  Contradictory arguments on one layer mean one of them is silently
+        dropped (Keras 2) or the layer cannot be built (Keras 3, ``Input``).
+    """,
+    invalid=[
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+
+        model = Sequential()
+        model.add(Dense(64, input_shape=(20,)))
+        model.add(Dense(10, input_shape=(64, 1)))  # expect: SL103
+        """,
+        """
+        import keras
+
+        inputs = keras.Input(shape=(3, 1), batch_shape=(1, 3, 1))  # expect: SL103
+        """,
+    ],
+    valid=[
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+
+        model = Sequential()
+        model.add(Dense(64, input_shape=(20,)))
+        model.add(Dense(10))
+        """,
+        """
+        import keras
+
+        inputs = keras.Input(batch_shape=(1, 3, 1))
+        """,
+    ],
+    check=check,
+)

@@ -1,0 +1,62 @@
+from shapelint.rule import Rule
+from shapelint.shapes import format_shape
+
+
+def check(ctx) -> None:
+    for app in ctx.analysis.applications:
+        if app.layer.name != "TimeDistributed" or not app.inputs:
+            continue
+        tensor = app.inputs[0]
+        if tensor.shape is None or len(tensor.shape) >= 3:
+            continue
+        producer = tensor.producer
+        if producer is not None and producer.layer.spec.recurrent:
+            fix = f"pass return_sequences=True to that {producer.layer.name} to get one output per timestep"
+        else:
+            inner = app.layer.inner.name if app.layer.inner is not None else "the wrapped layer"
+            fix = f"there is no time axis to distribute over: apply {inner} directly"
+        got = format_shape(tensor.shape)
+        ctx.report(
+            app.node,
+            f"TimeDistributed needs input with a time axis, (batch, timesteps, ...), but receives "
+            f"{got} from {ctx.where(tensor.origin)}; {fix}",
+            related=[(tensor.origin.node if tensor.origin else None, f"the {got} input comes from here")],
+        )
+
+
+RULE = Rule(
+    code="SL104",
+    name="timedistributed-needs-sequence",
+    summary="TimeDistributed is applied to a tensor without a time axis.",
+    what="""
+        Reports ``TimeDistributed(...)`` whose input has fewer than 3 dimensions, typically
+        because the recurrent layer before it returns only its last step.
+    """,
+    why="""
+        ``TimeDistributed`` applies its layer once per timestep, along axis 1.  After an
+        LSTM without ``return_sequences=True`` the output is (batch, units): there are no
+        timesteps.  Keras raises ``TimeDistributed Layer should be passed an input_shape with
+        at least 3 dimensions`` when the model is built.
+    """,
+    invalid=[
+        """
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense, TimeDistributed
+
+        model = Sequential()
+        model.add(LSTM(4, input_shape=(3, 1)))
+        model.add(TimeDistributed(Dense(1)))  # expect: SL104
+        """,
+    ],
+    valid=[
+        """
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense, TimeDistributed
+
+        model = Sequential()
+        model.add(LSTM(4, input_shape=(3, 1), return_sequences=True))
+        model.add(TimeDistributed(Dense(1)))
+        """,
+    ],
+    check=check,
+)

@@ -1,0 +1,132 @@
+from shapelint.rule import Rule, keyword_node, render
+from shapelint.values import LayerVal
+
+# Keras 1 spellings that Keras 3 rejects ("Unrecognized keyword arguments"), and their names now.
+KERAS1_RENAMES = {
+    "output_dim": "units", "init": "kernel_initializer", "inner_init": "recurrent_initializer",
+    "border_mode": "padding", "nb_filter": "filters", "subsample": "strides",
+    "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+    "U_regularizer": "recurrent_regularizer", "W_constraint": "kernel_constraint",
+    "b_constraint": "bias_constraint", "dim_ordering": "data_format",
+    "dropout_W": "dropout", "dropout_U": "recurrent_dropout",
+}
+# Removed from model.fit / evaluate / predict in every Keras since 2 (a TypeError at the call).
+FIT_RENAMES = {"nb_epoch": "epochs"}
+
+
+def _shape_after_batch(layer):
+    shape = layer.arg("batch_input_shape")
+    if isinstance(shape, tuple) and shape:
+        return render(shape)
+    if layer.given("input_shape") and isinstance(layer.arg("input_shape"), tuple):
+        batch = layer.arg("batch_size") if layer.given("batch_size") else "batch_size"
+        return render((batch,) + tuple(layer.arg("input_shape")))
+    return "(batch_size, ...)"
+
+
+def _layer_messages(layer: LayerVal):
+    name = layer.name
+    if layer.given("batch_input_shape"):
+        yield "batch_input_shape", (
+            f"batch_input_shape was removed in Keras 3 ({name} raises 'Unrecognized keyword "
+            f"arguments'): declare the input first with keras.Input(batch_shape="
+            f"{_shape_after_batch(layer)}) (in a Sequential list or model.add) and drop it here")
+    if layer.given("batch_size"):
+        yield "batch_size", (
+            f"batch_size on a layer was removed in Keras 3 ({name} raises 'Unrecognized keyword "
+            f"arguments'): declare the input first with keras.Input(batch_shape="
+            f"{_shape_after_batch(layer)})")
+    if layer.given("input_length") and name != "Embedding":
+        yield "input_length", (
+            f"input_length was removed in Keras 3 ({name} raises 'Unrecognized keyword "
+            f"arguments'): give the timesteps in the input shape, keras.Input(shape="
+            f"({render(layer.arg('input_length'))}, features))")
+    if layer.given("input_dim") and layer.spec.recurrent:
+        yield "input_dim", (
+            f"input_dim on {name} means input_shape=({render(layer.arg('input_dim'))},) in Keras 3, "
+            f"a 2-D input that an RNN cannot take (Keras 2 read it as the number of features): "
+            f"declare keras.Input(shape=(timesteps, {render(layer.arg('input_dim'))}))")
+    for old, new in KERAS1_RENAMES.items():
+        if layer.given(old):
+            yield old, (f"{old}= is a Keras 1 argument that Keras 3 rejects ('Unrecognized keyword "
+                        f"arguments'): use {new}=")
+
+
+def check(ctx) -> None:
+    for layer in ctx.analysis.layers:
+        if layer.keras < 3 or layer.spec.kind == "input":
+            continue
+        for arg, message in _layer_messages(layer):
+            ctx.report(keyword_node(layer.node, arg), message)
+    for call in ctx.analysis.model_calls:
+        for old, new in FIT_RENAMES.items():
+            if old in call.kwargs:
+                ctx.report(keyword_node(call.node, old),
+                           f"{call.method}({old}=...) was removed after Keras 1 and raises a "
+                           f"TypeError: use {new}=")
+
+
+RULE = Rule(
+    code="SL301",
+    name="keras3-removed-argument",
+    summary="A Keras 1/2 argument that Keras 3 rejects; the message gives the Keras 3 spelling.",
+    what="""
+        With Keras 3 as the target (the default): ``batch_input_shape=`` and ``batch_size=``
+        on a layer, ``input_length=`` on layers other than ``Embedding``, ``input_dim=`` on a
+        recurrent layer (its meaning changed), and Keras 1 names such as ``output_dim=``,
+        ``init=``, ``border_mode=``, ``nb_filter=``.  For every target: ``fit(nb_epoch=...)``.
+        Code imported from ``tf_keras`` is Keras 2 and only gets the ``nb_epoch`` check.
+    """,
+    why="""
+        Keras 3 (``keras`` 3, and ``tf.keras`` from TensorFlow 2.16 on) raises ``Unrecognized
+        keyword arguments passed to LSTM: {'batch_input_shape': ...}`` when the layer is
+        constructed, so tutorials written for Keras 2 fail on their first line of model code.
+        The input is now declared with ``keras.Input(shape=...)`` or, for a fixed batch size
+        (stateful RNNs), ``keras.Input(batch_shape=...)``.
+    """,
+    notes="""
+        Set ``target-keras = "2"`` in ``[tool.shapelint]`` (or ``--target-keras 2``) for code
+        that runs on tf_keras / Keras 2, where these arguments still work.
+    """,
+    invalid=[
+        """
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        batch_size = 1
+        look_back = 3
+        model = Sequential()
+        model.add(LSTM(4, batch_input_shape=(batch_size, look_back, 1), stateful=True))  # expect: SL301
+        model.add(Dense(1))
+        """,
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+
+        model = Sequential([Dense(1, input_shape=(3,))])
+        model.fit(X, y, nb_epoch=10)  # expect: SL301
+        """,
+    ],
+    valid=[
+        """
+        import keras
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        batch_size = 1
+        look_back = 3
+        model = Sequential()
+        model.add(keras.Input(batch_shape=(batch_size, look_back, 1)))
+        model.add(LSTM(4, stateful=True))
+        model.add(Dense(1))
+        """,
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense
+
+        model = Sequential([Dense(1, input_shape=(3,))])
+        model.fit(X, y, epochs=10)
+        """,
+    ],
+    check=check,
+)

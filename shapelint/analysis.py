@@ -1,0 +1,39 @@
+"""The extracted facts of one file: the small IR every rule reads."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+
+@dataclass(eq=False)
+class Application:
+    """A layer applied to symbolic tensors (a Sequential step or a functional call)."""
+
+    layer: Any  # LayerVal
+    inputs: List[Any]  # Tensor
+    output: Any  # Tensor, tuple of Tensors, or a Tensor of unknown shape
+    node: Any  # where it is applied: the layer construction (Sequential) or the call
+    model: Any = None  # the SequentialVal it belongs to
+    index: Optional[int] = None  # position in that Sequential model
+    wrapper: Any = None  # the TimeDistributed applying this inner layer step by step
+
+
+@dataclass(eq=False)
+class ModelCall:
+    """``model.fit(...)``, ``model.compile(...)`` and friends on a model shapelint tracks."""
+
+    model: Any
+    method: str
+    node: Any
+    args: List[Any]
+    kwargs: Dict[str, Any]
+    opaque: bool
+
+
+@dataclass(eq=False)
+class Analysis:
+    target_keras: int
+    layers: List[Any] = field(default_factory=list)  # every LayerVal constructed
+    applications: List[Application] = field(default_factory=list)
+    models: List[Any] = field(default_factory=list)
+    model_calls: List[ModelCall] = field(default_factory=list)

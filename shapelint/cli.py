@@ -1,0 +1,132 @@
+"""The ``shapelint`` command: a thin door onto the engine."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from . import __version__
+from .config import Config, ConfigError, find_pyproject, load_config, parse_target, validate_selectors
+from .diagnostics import Diagnostic
+from .engine import lint_file, unreadable
+from .files import discover
+from .registry import all_rules, rule_by_name_or_code
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(text: str) -> List[str]:
+    return [c for c in (part.strip() for part in text.split(",")) if c]
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shapelint",
+        description="Find tensor-shape and model-configuration bugs in Keras code.",
+        epilog="Other commands: 'shapelint rule CODE' prints a rule's documentation; "
+               "'shapelint rule --all' lists the rules.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
+    parser.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable")
+    parser.add_argument("--extend-select", type=_codes, default=[], help="enable these on top of the selection")
+    parser.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to disable")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--target-keras", help="Keras major version the code targets: 2 or 3 (default 3)")
+    parser.add_argument("--config", type=Path, help="pyproject.toml to read (default: the nearest one)")
+    parser.add_argument("--version", action="version", version=f"shapelint {__version__}")
+    return parser
+
+
+def resolve_config(args) -> Config:
+    if args.config is not None:
+        if not args.config.is_file():
+            raise ConfigError(f"--config {args.config}: no such file")
+        config = load_config(args.config)
+    else:
+        start = Path.cwd()
+        config = load_config(find_pyproject(start))
+    changes = {}
+    if args.select is not None:
+        changes["select"] = validate_selectors(args.select, "--select")
+    if args.extend_select:
+        changes["extend_select"] = config.extend_select + validate_selectors(args.extend_select, "--extend-select")
+    if args.ignore:
+        changes["ignore"] = config.ignore + validate_selectors(args.ignore, "--ignore")
+    if args.target_keras is not None:
+        changes["target_keras"] = parse_target(args.target_keras, "--target-keras")
+    return replace(config, **changes)
+
+
+def format_text(diag: Diagnostic) -> str:
+    return f"{diag.path}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}"
+
+
+def run_check(argv: Sequence[str]) -> int:
+    parser = check_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = resolve_config(args)
+    except ConfigError as exc:
+        print(f"shapelint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    paths = args.paths or [Path(".")]
+    diagnostics: List[Diagnostic] = []
+    internal_errors = 0
+    for path, problem in discover(paths, config):
+        if problem is not None:
+            found = unreadable(str(path), problem, config)
+        else:
+            try:
+                found = lint_file(path, config)
+            except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the run
+                internal_errors += 1
+                print(f"shapelint: internal error on {path}: {type(exc).__name__}: {exc} "
+                      f"(please report it)", file=sys.stderr)
+                continue
+        diagnostics.extend(found)
+        if args.format == "text":
+            for diag in found:
+                print(format_text(diag))
+    if args.format == "json":
+        print(json.dumps([d.to_dict() for d in diagnostics], indent=2))
+    if internal_errors:
+        return EXIT_ERROR
+    if diagnostics and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def run_rule(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="shapelint rule", description="Show a rule's documentation.")
+    parser.add_argument("code", nargs="?", help="rule code (SL101) or name (rank-mismatch)")
+    parser.add_argument("--all", action="store_true", help="list every rule")
+    args = parser.parse_args(argv)
+    if args.all or not args.code:
+        for rule in all_rules():
+            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+        return EXIT_CLEAN
+    rule = rule_by_name_or_code(args.code)
+    if rule is None:
+        print(f"shapelint: error: unknown rule {args.code!r}; 'shapelint rule --all' lists them",
+              file=sys.stderr)
+        return EXIT_ERROR
+    print(rule.documentation(), end="")
+    return EXIT_CLEAN
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "rule":
+            return run_rule(argv[1:])
+        if argv and argv[0] == "check":
+            argv = argv[1:]
+        return run_check(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN

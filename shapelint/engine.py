@@ -1,0 +1,128 @@
+"""The engine: source text + path + configuration in, diagnostics out.
+
+Every front end calls ``lint_source`` (the CLI for files, the flake8 plugin and the language
+server for unsaved text).  The stages run one way:
+prefilter -> parse (LibCST) -> extract (``extract.py``, which propagates shapes as it goes)
+-> rules -> positions (resolved only when something is reported) -> noqa and selection.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .analysis import Analysis
+from .config import Config
+from .diagnostics import Diagnostic, Position, Related
+from .extract import Interpreter
+from .files import read_source
+from .noqa import noqa_lines, silenced
+from .registry import all_rules
+from .rule import RuleContext
+
+# A file that mentions none of these is not parsed at all: it cannot build a Keras model.
+FRAMEWORK_MARKERS = ("keras", "tensorflow")
+
+
+class Locator:
+    """Source positions of nodes, computed once per file and only if a finding needs them."""
+
+    def __init__(self, module: cst.Module):
+        self.module = module
+        self._positions = None
+
+    def _range(self, node):
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        return self._positions[node]
+
+    def start(self, node) -> Position:
+        r = self._range(node)
+        return Position(r.start.line, r.start.column + 1)
+
+    def end(self, node) -> Position:
+        r = self._range(node)
+        return Position(r.end.line, r.end.column + 1)
+
+
+def mentions_framework(source: str) -> bool:
+    return any(marker in source for marker in FRAMEWORK_MARKERS)
+
+
+def analyse(module: cst.Module, config: Config) -> Analysis:
+    analysis = Analysis(target_keras=config.target_keras)
+    Interpreter(module, config.target_keras, analysis).run()
+    return analysis
+
+
+def lint_source(source: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    """Lint one file's text.  ``path`` is used for reporting and per-file-ignores only."""
+    config = config or Config()
+    if not mentions_framework(source):
+        return []
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return _filter([syntax_error(exc, path)], source, path, config)
+    except RecursionError:
+        start = Position(1, 1)
+        diag = Diagnostic("SL001", "cannot parse: the code is nested too deeply for the parser",
+                          path, start, start)
+        return _filter([diag], source, path, config)
+    analysis = analyse(module, config)
+    locator = Locator(module)
+    diagnostics: List[Diagnostic] = []
+    for rule in all_rules():
+        if rule.check is None or not config.enabled(rule.code, path):
+            continue
+        context = RuleContext(analysis, locator, rule.code)
+        rule.check(context)
+        for finding in context.findings:
+            related = tuple(
+                Related(path, locator.start(node), locator.end(node), message)
+                for node, message in finding.related
+            )
+            diagnostics.append(Diagnostic(finding.code, finding.message, path,
+                                          locator.start(finding.node), locator.end(finding.node),
+                                          related))
+    return _filter(diagnostics, source, path, config)
+
+
+def syntax_error(exc: cst.ParserSyntaxError, path: str) -> Diagnostic:
+    line = max(exc.raw_line, 1)
+    start = Position(line, exc.raw_column + 1)
+    message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
+    return Diagnostic("SL001", f"cannot parse: {message}", path, start, start)
+
+
+def _filter(diagnostics, source: str, path: str, config: Config) -> List[Diagnostic]:
+    noqa = noqa_lines(source)
+    seen = set()
+    kept = []
+    for diag in sorted(diagnostics, key=Diagnostic.sort_key):
+        key = (diag.code, diag.start, diag.end)
+        if key in seen or not config.enabled(diag.code, path):
+            continue
+        if silenced(noqa.get(diag.start.line), diag.code):
+            continue
+        seen.add(key)
+        kept.append(diag)
+    return kept
+
+
+def lint_file(path: Path, config: Config) -> List[Diagnostic]:
+    """Lint a file on disk; a file that cannot be read gives one SL002 diagnostic."""
+    text, problem = read_source(path, config.max_file_size)
+    if text is None:
+        return unreadable(str(path), problem, config)
+    return lint_source(text, str(path), config)
+
+
+def unreadable(path: str, problem: str, config: Config) -> List[Diagnostic]:
+    if not config.enabled("SL002", path):
+        return []
+    start = Position(1, 1)
+    return [Diagnostic("SL002", problem, path, start, start)]

@@ -1,0 +1,1045 @@
+"""Extraction: a small abstract interpreter over the LibCST tree.
+
+It walks the module's statements in order, binding names to abstract values (``values.py``):
+imports become qualified names, literals and simple arithmetic are computed, Keras layer
+constructions become ``LayerVal`` records, and Sequential ``.add`` / functional ``layer(x)``
+calls apply layers to symbolic tensors through ``propagate.py``.  Control flow is followed
+where its effect is certain (``for _ in range(N)`` with a known N, ``if`` on a known value,
+function calls with literal arguments); anywhere else the affected names become ``UNKNOWN``
+and the affected models uncertain, which silences every check downstream.
+
+The user's code is never executed: only literals and a fixed list of pure operations are
+evaluated here.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from . import catalog, names, propagate
+from .analysis import Analysis, ModelCall
+from .shapes import UNKNOWN_DIM, Origin, Tensor, is_known
+from .values import (
+    UNKNOWN, ArrayVal, BoundMethod, FunctionalModelVal, FunctionVal, LayerVal, ListVal, QualName,
+    SequentialVal, UnknownLayer,
+)
+
+MAX_CALL_DEPTH = 4
+MAX_UNROLL = 64
+STEP_BUDGET = 60_000  # statements interpreted per file before giving up (values go unknown)
+
+# Methods of a model that do not change its structure.
+MODEL_METHODS_PURE = {
+    "compile", "summary", "save", "save_weights", "load_weights", "reset_states", "get_weights",
+    "set_weights", "count_params", "to_json", "get_config", "get_layer", "evaluate_generator",
+    "predict_generator", "fit_generator", "export", "reset_metrics",
+}
+MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"}
+# Builtins that neither mutate their arguments nor matter for shapes.
+PURE_BUILTINS = {"print", "isinstance", "str", "repr", "type", "id", "hasattr", "getattr",
+                 "callable", "format", "sorted", "reversed", "enumerate", "zip", "float", "bool",
+                 "dict", "set", "round", "open", "super", "vars", "dir", "iter", "next"}
+
+NORMAL, RETURN, RAISE, BREAK = "normal", "return", "raise", "break"
+
+_BINOPS = {
+    cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv, cst.Divide: operator.truediv, cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+}
+_COMPARE = {
+    cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
+}
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+class Scope:
+    """Names bound in one function (or the module) and the scope it was defined in."""
+
+    def __init__(self, parent: Optional["Scope"] = None, standalone: bool = False):
+        self.vars: Dict[str, Any] = {}
+        self.parent = parent
+        self.standalone = standalone  # a function analysed without a call site
+        self.assign_counts: Dict[str, int] = {}
+        self.stars: List[str] = []  # modules star-imported here
+        self.unknown_star = False  # a star import from a module shapelint does not know
+
+    def lookup(self, name: str, strict: bool = False) -> Any:
+        if name in self.vars:
+            if strict and self.assign_counts.get(name, 0) > 1:
+                return UNKNOWN  # rebound in the enclosing scope: which value a call sees is unclear
+            return self.vars[name]
+        if self.parent is not None:
+            return self.parent.lookup(name, strict or self.standalone)
+        if not self.unknown_star:
+            for module in reversed(self.stars):
+                exported = names.star_exports(module)
+                if exported and name in exported:
+                    return QualName(f"{module}.{name}")
+        return BUILTINS.get(name, UNKNOWN)
+
+    def bind(self, name: str, value: Any) -> None:
+        self.vars[name] = value
+        self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
+
+
+BUILTINS: Dict[str, Any] = {
+    name: QualName(f"builtins.{name}")
+    for name in ("range", "len", "int", "tuple", "list", "min", "max", "abs", "sum", *PURE_BUILTINS)
+}
+BUILTINS.update({"True": True, "False": False, "None": None})
+
+
+@dataclass
+class Frame:
+    scope: Scope
+    depth: int = 0  # call depth
+    conditional: int = 0  # nesting of branches whose execution is not certain
+    result: Any = None
+    result_uncertain: bool = False
+    returned: bool = False
+
+
+class Interpreter:
+    def __init__(self, module: cst.Module, target_keras: int, analysis: Analysis):
+        self.module = module
+        self.target_keras = target_keras
+        self.analysis = analysis
+        self.mutables: List[Any] = []  # SequentialVal and ListVal objects, for branch snapshots
+        self.pending_functions: List[Tuple[cst.FunctionDef, Scope]] = []
+        self.queued: set = set()
+        self.steps = 0
+
+    # -- entry point ------------------------------------------------------------------
+    def run(self) -> None:
+        scope = Scope()
+        try:
+            self.exec_block(self.module.body, Frame(scope))
+            # Functions and methods never called with known arguments: analyse them once
+            # with unknown parameters, so their literal mistakes are still found.
+            index = 0
+            while index < len(self.pending_functions):
+                fn_node, defining = self.pending_functions[index]
+                index += 1
+                self.analyse_standalone(fn_node, defining)
+        except BudgetExceeded:
+            pass
+
+    def analyse_standalone(self, fn: cst.FunctionDef, defining: Scope) -> None:
+        scope = Scope(parent=defining, standalone=True)
+        for param in _all_params(fn.params):
+            scope.vars[param] = UNKNOWN
+        self.exec_block(_body(fn), Frame(scope, depth=1))
+
+    # -- statements -------------------------------------------------------------------
+    def exec_block(self, statements, frame: Frame) -> str:
+        for stmt in statements:
+            status = self.exec_statement(stmt, frame)
+            if status != NORMAL:
+                return status
+        return NORMAL
+
+    def exec_statement(self, stmt, frame: Frame) -> str:
+        self.steps += 1
+        if self.steps > STEP_BUDGET:
+            raise BudgetExceeded
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                status = self.exec_small(small, frame)
+                if status != NORMAL:
+                    return status
+            return NORMAL
+        handler = getattr(self, f"exec_{type(stmt).__name__}", None)
+        if handler is None:
+            self.forget_assigned(stmt, frame)
+            return NORMAL
+        return handler(stmt, frame)
+
+    def exec_small(self, small, frame: Frame) -> str:
+        scope = frame.scope
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, frame)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, frame)
+            for target in small.targets:
+                self.assign(target.target, value, frame)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.assign(small.target, self.eval(small.value, frame), frame)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, frame)
+            value = self.eval(small.value, frame)
+            self.assign(small.target, _binop(_augmented(small.operator), current, value), frame)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            self.exec_import(small, scope)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, frame) if small.value is not None else None
+            if frame.conditional:
+                frame.result_uncertain = True
+            else:
+                frame.result = value
+            frame.returned = True
+            return RETURN
+        elif isinstance(small, cst.Raise):
+            if small.exc is not None:
+                self.eval(small.exc, frame)
+            return RAISE
+        elif isinstance(small, (cst.Break, cst.Continue)):
+            return BREAK
+        elif isinstance(small, cst.Del):
+            for name in _target_names(small.target):
+                scope.bind(name, UNKNOWN)
+        elif isinstance(small, cst.Assert):
+            self.eval(small.test, frame)
+        elif isinstance(small, (cst.Global, cst.Nonlocal)):
+            for item in small.names:
+                scope.bind(item.name.value, UNKNOWN)
+        return NORMAL
+
+    def exec_import(self, node, scope: Scope) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None:
+                    scope.bind(alias.asname.name.value, QualName(dotted))
+                else:
+                    root = dotted.split(".")[0]
+                    scope.bind(root, QualName(root))
+            return
+        if node.relative:
+            module = None
+        else:
+            module = _dotted(node.module) if node.module is not None else None
+        if isinstance(node.names, cst.ImportStar):
+            if module is not None and names.star_exports(module) is not None:
+                scope.stars.append(module)
+            else:
+                scope.unknown_star = True
+            return
+        for alias in node.names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else _dotted(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None else name
+            scope.bind(bound, QualName(f"{module}.{name}") if module else UNKNOWN)
+
+    def exec_FunctionDef(self, node: cst.FunctionDef, frame: Frame) -> str:
+        for deco in node.decorators:
+            self.eval(deco.decorator, frame)
+        defaults = {}
+        for param in _with_defaults(node.params):
+            defaults[param.name.value] = self.eval(param.default, frame)
+        fn = FunctionVal(node, frame.scope, defaults)
+        frame.scope.bind(node.name.value, fn if not node.decorators else UNKNOWN)
+        self.queue_standalone(node, frame.scope)
+        return NORMAL
+
+    def queue_standalone(self, node, scope: Scope) -> None:
+        if id(node) not in self.queued:
+            self.queued.add(id(node))
+            self.pending_functions.append((node, scope))
+
+    def exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> str:
+        body_scope = Scope(parent=frame.scope)
+        class_frame = Frame(body_scope, depth=frame.depth, conditional=frame.conditional + 1)
+        for stmt in _body(node):
+            if isinstance(stmt, cst.FunctionDef):
+                self.queue_standalone(stmt, frame.scope)
+            else:
+                self.exec_statement(stmt, class_frame)
+        frame.scope.bind(node.name.value, UNKNOWN)
+        return NORMAL
+
+    def exec_If(self, node: cst.If, frame: Frame) -> str:
+        test = self.eval(node.test, frame)
+        if isinstance(test, (bool, int, str, tuple)) and not isinstance(test, ArrayVal):
+            if test:
+                return self.exec_block(_body(node), frame)
+            if node.orelse is None:
+                return NORMAL
+            return self.exec_else(node.orelse, frame)
+        branches = [lambda f: self.exec_block(_body(node), f)]
+        if node.orelse is not None:
+            branches.append(lambda f: self.exec_else(node.orelse, f))
+        else:
+            branches.append(lambda f: NORMAL)
+        return self.run_branches(branches, frame)
+
+    def exec_else(self, orelse, frame: Frame) -> str:
+        if isinstance(orelse, cst.If):
+            return self.exec_If(orelse, frame)
+        return self.exec_block(_body(orelse), frame)
+
+    def exec_For(self, node: cst.For, frame: Frame) -> str:
+        items = self.iteration_values(self.eval(node.iter, frame))
+        if items is not None and not _has_jump(node.body) and node.orelse is None:
+            for item in items:
+                self.assign(node.target, item, frame)
+                status = self.exec_block(_body(node), frame)
+                if status != NORMAL:
+                    return status
+            return NORMAL
+        self.assign(node.target, UNKNOWN, frame)
+        status = self.run_uncertain_loop(lambda f: self.exec_block(_body(node), f), frame)
+        if node.orelse is not None:
+            self.run_uncertain_loop(lambda f: self.exec_block(_body(node.orelse), f), frame)
+        return status
+
+    def exec_While(self, node: cst.While, frame: Frame) -> str:
+        self.eval(node.test, frame)
+        self.run_uncertain_loop(lambda f: self.exec_block(_body(node), f), frame)
+        return NORMAL
+
+    def exec_With(self, node: cst.With, frame: Frame) -> str:
+        for item in node.items:
+            self.eval(item.item, frame)
+            if item.asname is not None:
+                self.assign(item.asname.name, UNKNOWN, frame)
+        return self.exec_block(_body(node), frame)
+
+    def exec_Try(self, node, frame: Frame) -> str:
+        # The body is taken to complete (``try: import tensorflow as tf`` must stay bound);
+        # handlers are analysed for their own mistakes on a copy whose bindings are dropped.
+        frame.conditional += 1
+        try:
+            status = self.exec_block(_body(node), frame)
+        finally:
+            frame.conditional -= 1
+        for handler in node.handlers:
+            self.run_branches([lambda f, h=handler: self.exec_block(_body(h), f)], frame,
+                              discard=True)
+        if status == NORMAL and node.orelse is not None:
+            status = self.exec_block(_body(node.orelse), frame)
+        if node.finalbody is not None:
+            self.exec_block(_body(node.finalbody), frame)
+        return NORMAL if status == RAISE else status
+
+    exec_TryStar = exec_Try
+
+    def exec_Match(self, node, frame: Frame) -> str:
+        self.eval(node.subject, frame)
+        branches = [lambda f, c=case: self.exec_block(_body(c), f) for case in node.cases]
+        branches.append(lambda f: NORMAL)
+        return self.run_branches(branches, frame)
+
+    # -- control-flow merging ---------------------------------------------------------
+    def snapshot(self):
+        return [(obj, _state(obj)) for obj in self.mutables]
+
+    def restore(self, snap) -> None:
+        for obj, state in snap:
+            _set_state(obj, state)
+
+    def run_branches(self, branches, frame: Frame, discard: bool = False) -> str:
+        """Run each branch from the same state; keep what all surviving branches agree on."""
+        before_vars = dict(frame.scope.vars)
+        before = self.snapshot()
+        outcomes = []
+        for branch in branches:
+            self.restore(before)
+            frame.scope.vars = dict(before_vars)
+            frame.conditional += 1
+            try:
+                status = branch(frame)
+            finally:
+                frame.conditional -= 1
+            outcomes.append((status, dict(frame.scope.vars), self.snapshot()))
+        self.restore(before)
+        frame.scope.vars = before_vars
+        if discard:
+            return NORMAL
+        live = [o for o in outcomes if o[0] in (NORMAL, BREAK)]
+        if not live:
+            return outcomes[0][0] if all(o[0] == outcomes[0][0] for o in outcomes) else RAISE
+        # Names: equal in every surviving branch, or unknown.
+        merged = {}
+        for name in set().union(*(o[1] for o in live)):
+            values = [o[1].get(name, _MISSING) for o in live]
+            first = values[0]
+            merged[name] = first if all(_same(first, v) for v in values[1:]) else UNKNOWN
+        for name, value in merged.items():
+            if name not in before_vars or not _same(before_vars[name], value):
+                frame.scope.bind(name, value)
+        # Mutable objects: the surviving branches' state if they agree, else uncertain.
+        for index, (obj, state) in enumerate(before):
+            states = [o[2][index][1] for o in live]
+            if all(_same_state(states[0], s) for s in states[1:]):
+                _set_state(obj, states[0])
+            else:
+                self.make_uncertain(obj)
+        return NORMAL
+
+    def run_uncertain_loop(self, body, frame: Frame) -> str:
+        """A loop that may run any number of times: run its body once to check it, then
+        forget whatever it changed."""
+        before_vars = dict(frame.scope.vars)
+        before = self.snapshot()
+        frame.conditional += 1
+        try:
+            status = body(frame)
+        except BudgetExceeded:
+            raise
+        finally:
+            frame.conditional -= 1
+        for name, value in list(frame.scope.vars.items()):
+            if name not in before_vars or not _same(before_vars[name], value):
+                frame.scope.bind(name, UNKNOWN)
+        for obj, state in before:
+            if not _same_state(state, _state(obj)):
+                _set_state(obj, state)
+                self.make_uncertain(obj)
+        return NORMAL if status in (NORMAL, BREAK) else NORMAL
+
+    def forget_assigned(self, stmt, frame: Frame) -> None:
+        for name in _assigned_names(stmt):
+            frame.scope.bind(name, UNKNOWN)
+
+    def make_uncertain(self, obj) -> None:
+        if isinstance(obj, SequentialVal):
+            obj.entries = obj.entries + [UnknownLayer()]
+            obj.output = Tensor(None)
+            obj.uncertain = True
+        elif isinstance(obj, ListVal):
+            obj.items = None
+
+    def escape(self, value, seen=None) -> None:
+        """``value`` reaches code shapelint does not follow: stop trusting its state."""
+        if isinstance(value, (SequentialVal, ListVal)):
+            if isinstance(value, ListVal) and value.items is not None:
+                items = value.items
+                self.make_uncertain(value)
+                for item in items:
+                    self.escape(item)
+            else:
+                self.make_uncertain(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                self.escape(item)
+
+    # -- assignment -------------------------------------------------------------------
+    def assign(self, target, value, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            frame.scope.bind(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            values = _sequence_items(value)
+            if values is not None and len(values) == len(elements) and not any(
+                isinstance(e, cst.StarredElement) for e in elements
+            ):
+                for element, item in zip(elements, values):
+                    self.assign(element.value, item, frame)
+            else:
+                for element in elements:
+                    self.assign(element.value, UNKNOWN, frame)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, UNKNOWN, frame)
+        else:  # attribute or subscript: the value escapes our view
+            self.eval(target.value if isinstance(target, (cst.Attribute, cst.Subscript)) else target, frame)
+            self.escape(value)
+
+    # -- expressions ------------------------------------------------------------------
+    def eval(self, node, frame: Frame) -> Any:
+        method = getattr(self, f"eval_{type(node).__name__}", None)
+        if method is None:
+            self.eval_children(node, frame)
+            return UNKNOWN
+        return method(node, frame)
+
+    def eval_children(self, node, frame: Frame) -> None:
+        """Evaluate sub-expressions for their own sake (layer constructions inside a lambda,
+        a comprehension, an f-string); their values are not used."""
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.eval(child, frame)
+            elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,
+                                    cst.CompFor, cst.CompIf, cst.FormattedStringExpression)):
+                self.eval_children(child, frame)
+
+    def eval_Integer(self, node, frame):
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return UNKNOWN
+
+    def eval_Float(self, node, frame):
+        try:
+            return float(node.value.replace("_", ""))
+        except ValueError:
+            return UNKNOWN
+
+    def eval_SimpleString(self, node, frame):
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd escapes: the string is simply unknown
+            return UNKNOWN
+        return value if isinstance(value, str) else UNKNOWN
+
+    def eval_ConcatenatedString(self, node, frame):
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001
+            return UNKNOWN
+        return value if isinstance(value, str) else UNKNOWN
+
+    def eval_Name(self, node, frame):
+        return frame.scope.lookup(node.value)
+
+    def eval_Attribute(self, node, frame):
+        base = self.eval(node.value, frame)
+        attr = node.attr.value
+        if isinstance(base, QualName):
+            return base.child(attr)
+        if isinstance(base, ArrayVal):
+            if attr == "shape":
+                return base.shape
+            if attr == "T":
+                return ArrayVal(tuple(reversed(base.shape)), node, base.what)
+            if attr == "ndim":
+                return len(base.shape)
+            return BoundMethod(base, attr)
+        if isinstance(base, Tensor):
+            if attr == "shape" and base.shape is not None:
+                return tuple(UNKNOWN if d is UNKNOWN_DIM else d for d in base.shape)
+            return UNKNOWN
+        if isinstance(base, (SequentialVal, FunctionalModelVal, ListVal, tuple)) or isinstance(
+            base, (str,)
+        ):
+            return BoundMethod(base, attr)
+        if isinstance(base, LayerVal):
+            return BoundMethod(base, attr)
+        return UNKNOWN
+
+    def eval_Tuple(self, node, frame):
+        return self.eval_elements(node.elements, frame)
+
+    def eval_List(self, node, frame):
+        items = self.eval_elements(node.elements, frame)
+        lst = ListVal(list(items) if items is not UNKNOWN else None)
+        self.mutables.append(lst)
+        return lst
+
+    def eval_elements(self, elements, frame):
+        out = []
+        ok = True
+        for element in elements:
+            value = self.eval(element.value, frame)
+            if isinstance(element, cst.StarredElement):
+                items = _sequence_items(value)
+                if items is None:
+                    ok = False
+                else:
+                    out.extend(items)
+            else:
+                out.append(value)
+        return tuple(out) if ok else UNKNOWN
+
+    def eval_Subscript(self, node, frame):
+        base = self.eval(node.value, frame)
+        if len(node.slice) != 1:
+            for element in node.slice:
+                self.eval_children(element, frame)
+            return self.index_array(base, node, frame)
+        index = node.slice[0].slice
+        items = _sequence_items(base)
+        if isinstance(index, cst.Index):
+            key = self.eval(index.value, frame)
+            if isinstance(base, ArrayVal):
+                return self.index_array(base, node, frame)
+            if items is not None and isinstance(key, int) and not isinstance(key, bool):
+                if -len(items) <= key < len(items):
+                    return items[key]
+            return UNKNOWN
+        if isinstance(index, cst.Slice):
+            bounds = [self.eval(part, frame) if part is not None else None
+                      for part in (index.lower, index.upper, index.step)]
+            if isinstance(base, ArrayVal):
+                return self.index_array(base, node, frame)
+            if items is not None and all(b is None or (isinstance(b, int) and not isinstance(b, bool))
+                                         for b in bounds):
+                return tuple(items[slice(*bounds)])
+        return UNKNOWN
+
+    def index_array(self, base, node, frame):
+        return UNKNOWN  # array slicing is refined by the data-shape rules
+
+    def eval_BinaryOperation(self, node, frame):
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        return _binop(_BINOPS.get(type(node.operator)), left, right)
+
+    def eval_UnaryOperation(self, node, frame):
+        value = self.eval(node.expression, frame)
+        if isinstance(node.operator, cst.Minus) and _is_number(value):
+            return -value
+        if isinstance(node.operator, cst.Plus) and _is_number(value):
+            return value
+        if isinstance(node.operator, cst.Not) and isinstance(value, (bool, int, str, tuple)):
+            return not value
+        return UNKNOWN
+
+    def eval_BooleanOperation(self, node, frame):
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        if isinstance(left, (bool, int, str, tuple)) and isinstance(right, (bool, int, str, tuple)):
+            return (left and right) if isinstance(node.operator, cst.And) else (left or right)
+        return UNKNOWN
+
+    def eval_Comparison(self, node, frame):
+        left = self.eval(node.left, frame)
+        result = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, frame)
+            op = target.operator
+            if isinstance(op, cst.Is) and _is_literal(left) and _is_literal(right):
+                outcome = left is right if left is None or right is None else left == right
+            elif isinstance(op, cst.IsNot) and _is_literal(left) and _is_literal(right):
+                outcome = not (left is right if left is None or right is None else left == right)
+            elif type(op) in _COMPARE and _is_literal(left) and _is_literal(right):
+                try:
+                    outcome = _COMPARE[type(op)](left, right)
+                except TypeError:
+                    return UNKNOWN
+            else:
+                return UNKNOWN
+            result = result and outcome
+            left = right
+        return bool(result)
+
+    def eval_IfExp(self, node, frame):
+        test = self.eval(node.test, frame)
+        if isinstance(test, (bool, int, str, tuple)):
+            return self.eval(node.body if test else node.orelse, frame)
+        body = self.eval(node.body, frame)
+        orelse = self.eval(node.orelse, frame)
+        return body if _same(body, orelse) else UNKNOWN
+
+    def eval_Lambda(self, node, frame):
+        return UNKNOWN
+
+    def eval_ListComp(self, node, frame):
+        comp = node.for_in
+        iterable = self.eval(comp.iter, frame)
+        items = self.iteration_values(iterable)
+        child = Frame(Scope(parent=frame.scope), depth=frame.depth, conditional=frame.conditional)
+        child.scope.vars = dict()
+        if items is not None and comp.inner_for_in is None and not comp.ifs:
+            out = []
+            for item in items:
+                self.assign(comp.target, item, child)
+                out.append(self.eval(node.elt, child))
+            lst = ListVal(out)
+            self.mutables.append(lst)
+            return lst
+        self.assign(comp.target, UNKNOWN, child)
+        child.conditional += 1
+        self.eval(node.elt, child)
+        return UNKNOWN
+
+    def eval_Call(self, node: cst.Call, frame: Frame):
+        func = self.eval(node.func, frame)
+        args, kwargs, opaque = [], {}, False
+        for arg in node.args:
+            value = self.eval(arg.value, frame)
+            if arg.star == "*":
+                items = _sequence_items(value)
+                if items is None:
+                    opaque = True
+                else:
+                    args.extend(items)
+            elif arg.star == "**":
+                opaque = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call(func, args, kwargs, opaque, node, frame)
+
+    # -- calls ------------------------------------------------------------------------
+    def call(self, func, args, kwargs, opaque, node, frame):
+        if isinstance(func, QualName):
+            return self.call_qualname(func, args, kwargs, opaque, node, frame)
+        if isinstance(func, FunctionVal):
+            return self.call_function(func, args, kwargs, opaque, node, frame)
+        if isinstance(func, LayerVal):
+            return propagate.apply_layer_call(self.analysis, func, args, node)
+        if isinstance(func, (SequentialVal, FunctionalModelVal)):
+            return propagate.apply_model(self.analysis, func, args[0] if args else UNKNOWN, node)
+        if isinstance(func, BoundMethod):
+            return self.call_method(func, args, kwargs, opaque, node, frame)
+        for value in list(args) + list(kwargs.values()):
+            self.escape(value)
+        return UNKNOWN
+
+    def call_qualname(self, func: QualName, args, kwargs, opaque, node, frame):
+        if func.name.startswith("builtins."):
+            return _call_builtin(func.name[9:], args, kwargs, opaque, self)
+        meaning = names.meaning(func.name)
+        if meaning is None or meaning.kind == "keras":
+            for value in list(args) + list(kwargs.values()):
+                self.escape(value)
+            return UNKNOWN
+        keras = meaning.keras or self.target_keras
+        if meaning.kind in ("layer", "input"):
+            spec = catalog.LAYERS[meaning.name]
+            layer = make_layer(spec, node, args, kwargs, opaque, keras)
+            self.analysis.layers.append(layer)
+            if meaning.name == "Input" or (meaning.kind == "input" and func.name.endswith(".Input")):
+                layer.args["__function__"] = True
+                return propagate.input_tensor(layer)
+            return layer
+        if meaning.kind == "sequential":
+            model = SequentialVal(node, keras=keras)
+            self.mutables.append(model)
+            self.analysis.models.append(model)
+            entries = args[0] if args else kwargs.get("layers")
+            items = _sequence_items(entries)
+            if entries is not None and items is None:
+                self.make_uncertain(model)
+            for item in items or ():
+                propagate.sequential_add(self.analysis, model, item, node)
+            return model
+        if meaning.kind == "model":
+            inputs = args[0] if args else kwargs.get("inputs", UNKNOWN)
+            outputs = args[1] if len(args) > 1 else kwargs.get("outputs", UNKNOWN)
+            model = FunctionalModelVal(node, inputs, outputs)
+            self.analysis.models.append(model)
+            return model
+        if meaning.kind == "merge":
+            spec = catalog.LAYERS[meaning.name]
+            tensors = args[0] if args else kwargs.get("inputs", UNKNOWN)
+            layer_kwargs = {k: v for k, v in kwargs.items() if k != "inputs"}
+            layer = make_layer(spec, node, [], layer_kwargs, opaque, keras)
+            self.analysis.layers.append(layer)
+            return propagate.apply_layer_call(self.analysis, layer, [tensors], node)
+        if meaning.kind == "numpy":
+            from . import arrays
+
+            return arrays.numpy_call(meaning.name, args, kwargs, opaque, node)
+        return UNKNOWN
+
+    def call_method(self, method: BoundMethod, args, kwargs, opaque, node, frame):
+        receiver, name = method.receiver, method.name
+        if isinstance(receiver, SequentialVal):
+            if name == "add" and args and not opaque:
+                propagate.sequential_add(self.analysis, receiver, args[0], node)
+                return None
+            if name == "build" and not opaque:
+                shape = args[0] if args else kwargs.get("input_shape", UNKNOWN)
+                propagate.sequential_build(self.analysis, receiver, shape, node)
+                return None
+        if isinstance(receiver, (SequentialVal, FunctionalModelVal)):
+            if name in MODEL_CALLS or name == "compile":
+                self.analysis.model_calls.append(
+                    ModelCall(receiver, name, node, list(args), dict(kwargs), opaque))
+                for value in list(args) + list(kwargs.values()):
+                    self.escape_model_free(value)
+                return UNKNOWN
+            if name in MODEL_METHODS_PURE:
+                return UNKNOWN
+            self.make_uncertain(receiver) if isinstance(receiver, SequentialVal) else None
+            return UNKNOWN
+        if isinstance(receiver, ListVal):
+            if receiver.items is not None and not opaque:
+                if name == "append" and len(args) == 1:
+                    receiver.items.append(args[0])
+                    return None
+                if name == "extend" and len(args) == 1 and _sequence_items(args[0]) is not None:
+                    receiver.items.extend(_sequence_items(args[0]))
+                    return None
+            self.make_uncertain(receiver)
+            for value in args:
+                self.escape(value)
+            return UNKNOWN
+        if isinstance(receiver, ArrayVal):
+            from . import arrays
+
+            return arrays.array_method(receiver, name, args, kwargs, opaque, node)
+        for value in list(args) + list(kwargs.values()):
+            self.escape(value)
+        return UNKNOWN
+
+    def escape_model_free(self, value):
+        """Arguments of fit/predict: data, never mutated; lists of arrays are fine."""
+        return None
+
+    def call_function(self, fn: FunctionVal, args, kwargs, opaque, node, frame):
+        if frame.depth >= MAX_CALL_DEPTH:
+            for value in list(args) + list(kwargs.values()):
+                self.escape(value)
+            return UNKNOWN
+        scope = Scope(parent=fn.scope)
+        params = fn.node.params
+        positional = [p.name.value for p in list(params.posonly_params) + list(params.params)]
+        for index, name in enumerate(positional):
+            if index < len(args):
+                scope.vars[name] = args[index]
+            elif name in kwargs:
+                scope.vars[name] = kwargs[name]
+            elif opaque:
+                scope.vars[name] = UNKNOWN
+            else:
+                scope.vars[name] = fn.defaults.get(name, UNKNOWN)
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                scope.vars[name] = kwargs[name]
+            else:
+                scope.vars[name] = UNKNOWN if opaque else fn.defaults.get(name, UNKNOWN)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.vars[star.name.value] = UNKNOWN
+        if len(args) > len(positional) and not isinstance(params.star_arg, cst.Param):
+            return UNKNOWN  # a call Python would reject
+        callee = Frame(scope, depth=frame.depth + 1)
+        status = self.exec_block(_body(fn.node), callee)
+        if status == RAISE or callee.result_uncertain:
+            return UNKNOWN
+        return callee.result
+
+    def iteration_values(self, iterable) -> Optional[List[Any]]:
+        if isinstance(iterable, range):
+            return list(iterable) if len(iterable) <= MAX_UNROLL else None
+        items = _sequence_items(iterable)
+        if items is not None and len(items) <= MAX_UNROLL:
+            return list(items)
+        return None
+
+
+def make_layer(spec, node, args, kwargs, opaque, keras) -> LayerVal:
+    named = dict(kwargs)
+    for index, value in enumerate(args):
+        if index < len(spec.positional):
+            named.setdefault(spec.positional[index], value)
+    inner = named.get("layer")
+    return LayerVal(spec=spec, node=node, args=named, opaque=opaque, keras=keras,
+                    inner=inner if isinstance(inner, LayerVal) else None)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    if _is_literal(a) and _is_literal(b):
+        return type(a) is type(b) and a == b
+    return False
+
+
+def _is_literal(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    return isinstance(value, tuple) and all(_is_literal(v) for v in value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _state(obj):
+    if isinstance(obj, SequentialVal):
+        return (tuple(obj.entries), obj.input, obj.output, obj.uncertain)
+    return None if obj.items is None else tuple(obj.items)
+
+
+def _set_state(obj, state) -> None:
+    if isinstance(obj, SequentialVal):
+        entries, obj.input, obj.output, obj.uncertain = state
+        obj.entries = list(entries)
+    else:
+        obj.items = None if state is None else list(state)
+
+
+def _same_state(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _sequence_items(value) -> Optional[List[Any]]:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, ListVal):
+        return None if value.items is None else list(value.items)
+    if isinstance(value, range) and len(value) <= MAX_UNROLL:
+        return list(value)
+    return None
+
+
+def _binop(op, left, right):
+    if op is None:
+        return UNKNOWN
+    if _is_number(left) and _is_number(right):
+        try:
+            result = op(left, right)
+        except (ZeroDivisionError, OverflowError, ValueError):
+            return UNKNOWN
+        return result if not isinstance(result, complex) else UNKNOWN
+    if op is operator.add and isinstance(left, tuple) and isinstance(right, tuple):
+        return left + right
+    if op is operator.add and isinstance(left, str) and isinstance(right, str):
+        return left + right
+    if op is operator.mul and isinstance(left, tuple) and isinstance(right, int) and 0 <= right <= 64:
+        return left * right
+    if op is operator.mul and isinstance(left, int) and isinstance(right, tuple) and 0 <= left <= 64:
+        return right * left
+    return UNKNOWN
+
+
+def _augmented(op):
+    mapping = {
+        cst.AddAssign: operator.add, cst.SubtractAssign: operator.sub,
+        cst.MultiplyAssign: operator.mul, cst.FloorDivideAssign: operator.floordiv,
+        cst.DivideAssign: operator.truediv, cst.ModuloAssign: operator.mod,
+        cst.PowerAssign: operator.pow,
+    }
+    return mapping.get(type(op))
+
+
+def _call_builtin(name, args, kwargs, opaque, interp):
+    if opaque:
+        return UNKNOWN
+    try:
+        if name == "range" and all(isinstance(a, int) and not isinstance(a, bool) for a in args) \
+                and 1 <= len(args) <= 3 and not kwargs:
+            return range(*args)
+        if name == "len" and len(args) == 1:
+            items = _sequence_items(args[0])
+            if items is not None:
+                return len(items)
+            if isinstance(args[0], ArrayVal) and args[0].shape and is_known(args[0].shape[0]):
+                return args[0].shape[0]
+            if isinstance(args[0], str):
+                return len(args[0])
+            return UNKNOWN
+        if name == "int" and len(args) == 1 and _is_number(args[0]):
+            return int(args[0])
+        if name in ("tuple", "list") and len(args) == 1:
+            items = _sequence_items(args[0])
+            if items is None:
+                return UNKNOWN
+            if name == "tuple":
+                return tuple(items)
+            lst = ListVal(list(items))
+            interp.mutables.append(lst)
+            return lst
+        if name in ("min", "max", "sum") and len(args) >= 1 and not kwargs:
+            values = _sequence_items(args[0]) if len(args) == 1 else list(args)
+            if values and all(_is_number(v) for v in values):
+                return {"min": min, "max": max, "sum": sum}[name](values)
+            return UNKNOWN
+        if name == "abs" and len(args) == 1 and _is_number(args[0]):
+            return abs(args[0])
+    except (TypeError, ValueError):
+        return UNKNOWN
+    if name not in PURE_BUILTINS:
+        for value in list(args) + list(kwargs.values()):
+            interp.escape(value)
+    return UNKNOWN
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _body(node):
+    body = node.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=body.body)]
+    return body.body
+
+
+def _all_params(params: cst.Parameters) -> List[str]:
+    out = [p.name.value for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            out.append(star.name.value)
+    return out
+
+
+def _with_defaults(params: cst.Parameters):
+    for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
+        if p.default is not None:
+            yield p
+
+
+def _target_names(node) -> List[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        out = []
+        for element in node.elements:
+            out.extend(_target_names(element.value))
+        return out
+    if isinstance(node, cst.StarredElement):
+        return _target_names(node.value)
+    return []
+
+
+class _AssignedNames(cst.CSTVisitor):
+    def __init__(self):
+        self.names: List[str] = []
+
+    def visit_AssignTarget(self, node):
+        self.names.extend(_target_names(node.target))
+
+    def visit_AugAssign(self, node):
+        self.names.extend(_target_names(node.target))
+
+    def visit_AnnAssign(self, node):
+        self.names.extend(_target_names(node.target))
+
+    def visit_For(self, node):
+        self.names.extend(_target_names(node.target))
+
+    def visit_FunctionDef(self, node):
+        self.names.append(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node):
+        self.names.append(node.name.value)
+        return False
+
+
+def _assigned_names(stmt) -> List[str]:
+    visitor = _AssignedNames()
+    stmt.visit(visitor)
+    return visitor.names
+
+
+class _JumpFinder(cst.CSTVisitor):
+    def __init__(self):
+        self.found = False
+
+    def visit_Break(self, node):
+        self.found = True
+
+    def visit_Continue(self, node):
+        self.found = True
+
+    def visit_For(self, node):
+        return False
+
+    def visit_While(self, node):
+        return False
+
+    def visit_FunctionDef(self, node):
+        return False
+
+
+def _has_jump(body) -> bool:
+    finder = _JumpFinder()
+    body.visit(finder)
+    return finder.found

@@ -1,0 +1,44 @@
+"""The rule registry: every module of ``shapelint.rules`` that defines ``RULE``."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from typing import Dict, List, Optional
+
+from .rule import Rule
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> List[Rule]:
+    from . import rules as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            found.append(rule)
+    return sorted(found, key=lambda r: r.code)
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> Dict[str, Rule]:
+    return {rule.code: rule for rule in all_rules()}
+
+
+def rule_for(code: str) -> Optional[Rule]:
+    return _by_code().get(code.upper())
+
+
+def rule_by_name_or_code(key: str) -> Optional[Rule]:
+    rule = rule_for(key)
+    if rule is None:
+        for candidate in all_rules():
+            if candidate.name == key:
+                return candidate
+    return rule
+
+
+def known_codes() -> List[str]:
+    return [rule.code for rule in all_rules()]

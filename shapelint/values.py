@@ -1,0 +1,124 @@
+"""Abstract values of the extraction interpreter.
+
+Plain Python literals (int, float, str, bool, None, tuple) stand for themselves.  Everything
+the interpreter cannot determine is ``UNKNOWN``; the other classes here are the few objects
+shapelint models: names bound to framework APIs, layers, models, tensors, numpy arrays, lists
+and user functions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+
+class _Unknown:
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:  # guard against accidental truthiness tests
+        raise TypeError("UNKNOWN has no truth value")
+
+
+UNKNOWN = _Unknown()
+
+
+def is_unknown(value: Any) -> bool:
+    return value is UNKNOWN
+
+
+@dataclass(frozen=True)
+class QualName:
+    """A name bound to a module attribute, e.g. ``tensorflow.keras.layers.LSTM``."""
+
+    name: str
+
+    def child(self, attr: str) -> "QualName":
+        return QualName(f"{self.name}.{attr}")
+
+
+@dataclass(eq=False)
+class LayerVal:
+    """One construction of a catalogued Keras layer, with its literal arguments."""
+
+    spec: Any  # catalog.LayerSpec
+    node: Any  # the libcst Call
+    args: Dict[str, Any]
+    opaque: bool = False  # **kwargs of unknown content: every unnamed argument is unknown
+    keras: int = 3  # the Keras major version this construction targets
+    inner: Optional["LayerVal"] = None  # the layer wrapped by TimeDistributed / Bidirectional
+
+    def arg(self, name: str) -> Any:
+        if name in self.args:
+            return self.args[name]
+        if self.opaque:
+            return UNKNOWN
+        return self.spec.defaults.get(name)
+
+    def given(self, name: str) -> bool:
+        return name in self.args
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+@dataclass(eq=False)
+class UnknownLayer:
+    """A layer shapelint does not model (custom, Lambda without output_shape, unresolved)."""
+
+    node: Any = None
+
+
+@dataclass(eq=False)
+class SequentialVal:
+    """A ``Sequential`` model as it is being built."""
+
+    node: Any
+    keras: int = 3
+    entries: List[Any] = field(default_factory=list)  # LayerVal | model | UnknownLayer
+    input: Any = None  # Tensor fed to the first layer, when known
+    output: Any = None  # Tensor after the last layer
+    uncertain: bool = False  # mutated where shapelint could not follow
+
+
+@dataclass(eq=False)
+class FunctionalModelVal:
+    node: Any
+    inputs: Any
+    outputs: Any
+
+
+@dataclass(eq=False)
+class ArrayVal:
+    """A numpy array whose shape is known."""
+
+    shape: tuple
+    node: Any = None
+    what: str = "array"
+
+
+@dataclass(eq=False)
+class ListVal:
+    """A Python list literal being built (``layers = []; layers.append(...)``)."""
+
+    items: Optional[List[Any]]  # None once shapelint lost track of it
+
+
+@dataclass(eq=False)
+class FunctionVal:
+    node: Any
+    scope: Any  # the scope the function was defined in
+    defaults: Dict[str, Any]
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    receiver: Any
+    name: str
