@@ -1,5 +1,5 @@
 from shapelint.rule import Rule, keyword_node, render
-from shapelint.values import LayerVal
+from shapelint.values import LayerVal, ListVal
 
 # Keras 1 spellings that Keras 3 rejects ("Unrecognized keyword arguments"), and their names now.
 KERAS1_RENAMES = {
@@ -16,6 +16,8 @@ FIT_RENAMES = {"nb_epoch": "epochs"}
 
 def _shape_after_batch(layer):
     shape = layer.arg("batch_input_shape")
+    if isinstance(shape, ListVal) and shape.items is not None:
+        shape = tuple(shape.items)
     if isinstance(shape, tuple) and shape:
         return render(shape)
     if layer.given("input_shape") and isinstance(layer.arg("input_shape"), tuple):
@@ -47,7 +49,7 @@ def _layer_messages(layer: LayerVal):
             f"a 2-D input that an RNN cannot take (Keras 2 read it as the number of features): "
             f"declare keras.Input(shape=(timesteps, {render(layer.arg('input_dim'))}))")
     for old, new in KERAS1_RENAMES.items():
-        if layer.given(old):
+        if layer.given(old) and old not in layer.spec.positional:  # Embedding's output_dim is real
             yield old, (f"{old}= is a Keras 1 argument that Keras 3 rejects ('Unrecognized keyword "
                         f"arguments'): use {new}=")
 

@@ -82,7 +82,7 @@ def channels_last(layer) -> bool:
 
 # -- output shapes --------------------------------------------------------------------
 
-def _identity(layer, shapes):
+def identity(layer, shapes):
     return shapes[0]
 
 
@@ -448,12 +448,12 @@ _SPECS: List[LayerSpec] = [
           defaults={"activation": None, "use_bias": True}, ranks=frozenset({2, 3, 4, 5}),
           expects="input with at least 2 dimensions (batch, features)", output=_dense,
           params=_dense_params),
-    _spec("Activation", positional=("activation",), output=_identity, params=_zero),
-    _spec("Dropout", positional=("rate", "noise_shape", "seed"), output=_identity, params=_zero),
+    _spec("Activation", positional=("activation",), output=identity, params=_zero),
+    _spec("Dropout", positional=("rate", "noise_shape", "seed"), output=identity, params=_zero),
     _spec("SpatialDropout1D", positional=("rate",), ranks=frozenset({3}), expects=SEQUENCE,
-          output=_identity, params=_zero),
-    _spec("Masking", positional=("mask_value",), output=_identity, params=_zero),
-    _spec("Softmax", positional=("axis",), defaults={"axis": -1}, output=_identity, params=_zero),
+          output=identity, params=_zero),
+    _spec("Masking", positional=("mask_value",), output=identity, params=_zero),
+    _spec("Softmax", positional=("axis",), defaults={"axis": -1}, output=identity, params=_zero),
     *[
         _spec(rnn, positional=("units",), defaults=dict(RNN_DEFAULTS, **extra), ranks=frozenset({3}),
               expects=SEQUENCE, output=_recurrent, params=params, recurrent=True)
@@ -501,10 +501,10 @@ _SPECS: List[LayerSpec] = [
     ],
     _spec("BatchNormalization", positional=("axis",), defaults=NORM_DEFAULTS,
           ranks=frozenset({2, 3, 4, 5}), expects="input with at least 2 dimensions",
-          output=_identity, params=_norm_params(2)),
+          output=identity, params=_norm_params(2)),
     _spec("LayerNormalization", positional=("axis",), defaults=NORM_DEFAULTS,
           ranks=frozenset({2, 3, 4, 5}), expects="input with at least 2 dimensions",
-          output=_identity, params=_norm_params(0)),
+          output=identity, params=_norm_params(0)),
     _spec("ZeroPadding1D", positional=("padding",), defaults={"padding": 1}, ranks=frozenset({3}),
           expects="3-D input (batch, steps, channels)", output=_padding_1d, params=_zero),
     _spec("ZeroPadding2D", positional=("padding", "data_format"),

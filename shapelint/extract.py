@@ -686,11 +686,10 @@ class Interpreter:
             return UNKNOWN
         keras = meaning.keras or self.target_keras
         if meaning.kind in ("layer", "input"):
-            spec = catalog.LAYERS[meaning.name]
+            spec = catalog.LAYERS["InputLayer" if meaning.name == "Input" else meaning.name]
             layer = make_layer(spec, node, args, kwargs, opaque, keras)
             self.analysis.layers.append(layer)
-            if meaning.name == "Input" or (meaning.kind == "input" and func.name.endswith(".Input")):
-                layer.args["__function__"] = True
+            if meaning.name == "Input":
                 return propagate.input_tensor(layer)
             return layer
         if meaning.kind == "sequential":

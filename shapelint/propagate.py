@@ -120,7 +120,12 @@ def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
     out = catalog.apply_output(layer, shapes)
     app = Application(layer, inputs, None, node, model, index)
     analysis.applications.append(app)
-    app.output = _wrap(layer, out, node, app)
+    if layer.spec.output is catalog.identity and out is not None and inputs[0].origin is not None:
+        # Dropout, Activation, BatchNormalization...: the shape still comes from the layer
+        # before, and messages should say so.
+        app.output = Tensor(out, inputs[0].origin, inputs[0].producer)
+    else:
+        app.output = _wrap(layer, out, node, app)
     if layer.spec.name == "TimeDistributed" and layer.inner is not None and inputs:
         shape = inputs[0].shape
         if shape is not None and len(shape) >= 3:
