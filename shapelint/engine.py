@@ -7,6 +7,7 @@ prefilter -> parse (LibCST) -> extract (``extract.py``, which propagates shapes 
 """
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import List, Optional
 
@@ -66,7 +67,7 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        return _filter([syntax_error(exc, path)], source, path, config)
+        return _filter([syntax_error(exc, source, path)], source, path, config)
     except RecursionError:
         start = Position(1, 1)
         diag = Diagnostic("SL001", "cannot parse: the code is nested too deeply for the parser",
@@ -91,9 +92,16 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
     return _filter(diagnostics, source, path, config)
 
 
-def syntax_error(exc: cst.ParserSyntaxError, path: str) -> Diagnostic:
-    line = max(exc.raw_line, 1)
-    start = Position(line, exc.raw_column + 1)
+def syntax_error(exc: cst.ParserSyntaxError, source: str, path: str) -> Diagnostic:
+    """SL001 at the position CPython's own parser gives (LibCST's is often a line off)."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        start = Position(max(err.lineno or 1, 1), max(err.offset or 1, 1))
+        return Diagnostic("SL001", f"cannot parse: {err.msg}", path, start, start)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    start = Position(max(exc.raw_line, 1), exc.raw_column + 1)
     message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
     return Diagnostic("SL001", f"cannot parse: {message}", path, start, start)
 

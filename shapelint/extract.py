@@ -571,7 +571,10 @@ class Interpreter:
     def eval_BinaryOperation(self, node, frame):
         left = self.eval(node.left, frame)
         right = self.eval(node.right, frame)
-        return _binop(_BINOPS.get(type(node.operator)), left, right)
+        result = _binop(_BINOPS.get(type(node.operator)), left, right)
+        if isinstance(result, ListVal):
+            self.mutables.append(result)
+        return result
 
     def eval_UnaryOperation(self, node, frame):
         value = self.eval(node.expression, frame)
@@ -884,6 +887,10 @@ def _binop(op, left, right):
         return result if not isinstance(result, complex) else UNKNOWN
     if op is operator.add and isinstance(left, tuple) and isinstance(right, tuple):
         return left + right
+    if op is operator.add and isinstance(left, ListVal) and isinstance(right, ListVal):
+        if left.items is None or right.items is None:
+            return UNKNOWN
+        return ListVal(left.items + right.items)
     if op is operator.add and isinstance(left, str) and isinstance(right, str):
         return left + right
     if op is operator.mul and isinstance(left, tuple) and isinstance(right, int) and 0 <= right <= 64:
