@@ -18,7 +18,7 @@ def _merge_problem(layer, shapes):
             dims = {s[i] for s in shapes if is_known(s[i])}
             if len(dims) > 1:
                 return f"axis {i} differs ({' vs '.join(str(s[i]) for s in shapes)}) and only " \
-                       f"the concatenation axis {axis - rank} may differ"
+                       f"the concatenation axis (axis={layer.arg('axis')}) may differ"
         return None
     # Element-wise merges broadcast from the right, size 1 against anything.
     shortest = min(len(s) for s in shapes) - 1

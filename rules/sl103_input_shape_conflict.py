@@ -5,16 +5,17 @@ from shapelint.shapes import format_shape, is_known
 
 def _conflicts(layer):
     """(argument, message) pairs for input-spec arguments that disagree on one layer."""
-    given = layer.given
+    given = layer.input_spec  # literal None counts as absent, as in Keras' own checks
     if layer.spec.kind == "input":
+        given = layer.set
         if given("batch_shape") and (given("shape") or given("input_shape")):
             yield "batch_shape", (
-                f"Input got both shape={render(layer.arg('shape') if given('shape') else layer.arg('input_shape'))} "
+                f"{layer.name} got both shape={render(layer.arg('shape') if given('shape') else layer.arg('input_shape'))} "
                 f"and batch_shape={render(layer.arg('batch_shape'))}; Keras rejects both at once: "
                 f"keep batch_shape (batch size included) or shape (batch size excluded)")
         elif given("batch_shape") and given("batch_size") and layer.keras >= 3:
             yield "batch_size", (
-                f"Input got both batch_size={render(layer.arg('batch_size'))} and "
+                f"{layer.name} got both batch_size={render(layer.arg('batch_size'))} and "
                 f"batch_shape={render(layer.arg('batch_shape'))}; Keras 3 rejects both at once: "
                 f"put the batch size in batch_shape only")
         return

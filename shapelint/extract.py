@@ -113,7 +113,7 @@ class Interpreter:
         self.module = module
         self.target_keras = target_keras
         self.analysis = analysis
-        self.mutables: List[Any] = []  # SequentialVal and ListVal objects, for branch snapshots
+        self.journal: List[Tuple[Any, Any]] = []  # (mutable object, its state before a change)
         self.pending_functions: List[Tuple[cst.FunctionDef, Scope]] = []
         self.queued: set = set()
         self.steps = 0
@@ -329,28 +329,39 @@ class Interpreter:
         return self.run_branches(branches, frame)
 
     # -- control-flow merging ---------------------------------------------------------
-    def snapshot(self):
-        return [(obj, _state(obj)) for obj in self.mutables]
+    # Models and lists are mutable.  Every mutation is journaled first (``touch``), so a
+    # branch can be undone and compared at a cost proportional to what it changed.
+    def touch(self, obj) -> None:
+        self.journal.append((obj, _state(obj)))
 
-    def restore(self, snap) -> None:
-        for obj, state in snap:
+    def _changes_since(self, mark: int):
+        """Objects mutated since ``mark``, with their state at ``mark``."""
+        first = {}
+        for obj, state in self.journal[mark:]:
+            first.setdefault(id(obj), (obj, state))
+        return first
+
+    def _undo(self, mark: int) -> None:
+        for obj, state in reversed(self.journal[mark:]):
             _set_state(obj, state)
+        del self.journal[mark:]
 
     def run_branches(self, branches, frame: Frame, discard: bool = False) -> str:
         """Run each branch from the same state; keep what all surviving branches agree on."""
         before_vars = dict(frame.scope.vars)
-        before = self.snapshot()
+        mark = len(self.journal)
         outcomes = []
         for branch in branches:
-            self.restore(before)
             frame.scope.vars = dict(before_vars)
             frame.conditional += 1
             try:
                 status = branch(frame)
             finally:
                 frame.conditional -= 1
-            outcomes.append((status, dict(frame.scope.vars), self.snapshot()))
-        self.restore(before)
+            changed = {key: (obj, _state(obj), before)
+                       for key, (obj, before) in self._changes_since(mark).items()}
+            outcomes.append((status, dict(frame.scope.vars), changed))
+            self._undo(mark)
         frame.scope.vars = before_vars
         if discard:
             return NORMAL
@@ -358,17 +369,19 @@ class Interpreter:
         if not live:
             return outcomes[0][0] if all(o[0] == outcomes[0][0] for o in outcomes) else RAISE
         # Names: equal in every surviving branch, or unknown.
-        merged = {}
         for name in set().union(*(o[1] for o in live)):
             values = [o[1].get(name, _MISSING) for o in live]
-            first = values[0]
-            merged[name] = first if all(_same(first, v) for v in values[1:]) else UNKNOWN
-        for name, value in merged.items():
+            value = values[0] if all(_same(values[0], v) for v in values[1:]) else UNKNOWN
             if name not in before_vars or not _same(before_vars[name], value):
                 frame.scope.bind(name, value)
-        # Mutable objects: the surviving branches' state if they agree, else uncertain.
-        for index, (obj, state) in enumerate(before):
-            states = [o[2][index][1] for o in live]
+        # Mutable objects: the state the surviving branches agree on, else uncertain.
+        touched = {}
+        for outcome in outcomes:
+            for key, (obj, _after, before) in outcome[2].items():
+                touched.setdefault(key, (obj, before))
+        for key, (obj, before) in touched.items():
+            states = [o[2][key][1] if key in o[2] else before for o in live]
+            self.touch(obj)
             if all(_same_state(states[0], s) for s in states[1:]):
                 _set_state(obj, states[0])
             else:
@@ -379,28 +392,28 @@ class Interpreter:
         """A loop that may run any number of times: run its body once to check it, then
         forget whatever it changed."""
         before_vars = dict(frame.scope.vars)
-        before = self.snapshot()
+        mark = len(self.journal)
         frame.conditional += 1
         try:
-            status = body(frame)
-        except BudgetExceeded:
-            raise
+            body(frame)
         finally:
             frame.conditional -= 1
         for name, value in list(frame.scope.vars.items()):
             if name not in before_vars or not _same(before_vars[name], value):
                 frame.scope.bind(name, UNKNOWN)
-        for obj, state in before:
-            if not _same_state(state, _state(obj)):
-                _set_state(obj, state)
+        for obj, before in self._changes_since(mark).values():
+            if not _same_state(before, _state(obj)):
+                self.touch(obj)
+                _set_state(obj, before)
                 self.make_uncertain(obj)
-        return NORMAL if status in (NORMAL, BREAK) else NORMAL
+        return NORMAL
 
     def forget_assigned(self, stmt, frame: Frame) -> None:
         for name in _assigned_names(stmt):
             frame.scope.bind(name, UNKNOWN)
 
     def make_uncertain(self, obj) -> None:
+        self.touch(obj)
         if isinstance(obj, SequentialVal):
             obj.entries = obj.entries + [UnknownLayer()]
             obj.output = Tensor(None)
@@ -521,7 +534,6 @@ class Interpreter:
     def eval_List(self, node, frame):
         items = self.eval_elements(node.elements, frame)
         lst = ListVal(list(items) if items is not UNKNOWN else None)
-        self.mutables.append(lst)
         return lst
 
     def eval_elements(self, elements, frame):
@@ -572,8 +584,6 @@ class Interpreter:
         left = self.eval(node.left, frame)
         right = self.eval(node.right, frame)
         result = _binop(_BINOPS.get(type(node.operator)), left, right)
-        if isinstance(result, ListVal):
-            self.mutables.append(result)
         return result
 
     def eval_UnaryOperation(self, node, frame):
@@ -636,9 +646,7 @@ class Interpreter:
             for item in items:
                 self.assign(comp.target, item, child)
                 out.append(self.eval(node.elt, child))
-            lst = ListVal(out)
-            self.mutables.append(lst)
-            return lst
+            return ListVal(out)
         self.assign(comp.target, UNKNOWN, child)
         child.conditional += 1
         self.eval(node.elt, child)
@@ -693,11 +701,11 @@ class Interpreter:
             layer = make_layer(spec, node, args, kwargs, opaque, keras)
             self.analysis.layers.append(layer)
             if meaning.name == "Input":
+                layer.alias = "Input"
                 return propagate.input_tensor(layer)
             return layer
         if meaning.kind == "sequential":
             model = SequentialVal(node, keras=keras)
-            self.mutables.append(model)
             self.analysis.models.append(model)
             entries = args[0] if args else kwargs.get("layers")
             items = _sequence_items(entries)
@@ -729,10 +737,12 @@ class Interpreter:
         receiver, name = method.receiver, method.name
         if isinstance(receiver, SequentialVal):
             if name == "add" and args and not opaque:
+                self.touch(receiver)
                 propagate.sequential_add(self.analysis, receiver, args[0], node)
                 return None
             if name == "build" and not opaque:
                 shape = args[0] if args else kwargs.get("input_shape", UNKNOWN)
+                self.touch(receiver)
                 propagate.sequential_build(self.analysis, receiver, shape, node)
                 return None
         if isinstance(receiver, (SequentialVal, FunctionalModelVal)):
@@ -749,9 +759,11 @@ class Interpreter:
         if isinstance(receiver, ListVal):
             if receiver.items is not None and not opaque:
                 if name == "append" and len(args) == 1:
+                    self.touch(receiver)
                     receiver.items.append(args[0])
                     return None
                 if name == "extend" and len(args) == 1 and _sequence_items(args[0]) is not None:
+                    self.touch(receiver)
                     receiver.items.extend(_sequence_items(args[0]))
                     return None
             self.make_uncertain(receiver)
@@ -935,7 +947,6 @@ def _call_builtin(name, args, kwargs, opaque, interp):
             if name == "tuple":
                 return tuple(items)
             lst = ListVal(list(items))
-            interp.mutables.append(lst)
             return lst
         if name in ("min", "max", "sum") and len(args) >= 1 and not kwargs:
             values = _sequence_items(args[0]) if len(args) == 1 else list(args)

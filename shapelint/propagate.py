@@ -35,33 +35,36 @@ def declared_input(layer: LayerVal):
     Returns ``(shape, Origin)``, ``None`` when the layer declares nothing, or ``UNKNOWN``
     when it declares something shapelint cannot evaluate (or Keras would reject).
     """
-    given = [name for name in INPUT_SPEC_ARGS if layer.given(name)]
-    if not given:
+    given = layer.input_spec
+    if any(layer.arg(name) is UNKNOWN for name in INPUT_SPEC_ARGS
+           if layer.given(name) and name not in layer.spec.positional):
+        return UNKNOWN
+    if not any(given(name) for name in INPUT_SPEC_ARGS):
         return UNKNOWN if layer.opaque else None
-    batch = dim_of(layer.arg("batch_size")) if layer.given("batch_size") else None
-    if layer.given("batch_input_shape"):
+    batch = dim_of(layer.arg("batch_size")) if given("batch_size") else None
+    if given("batch_input_shape"):
         shape = _tuple_shape(layer.arg("batch_input_shape"))
         arg = "batch_input_shape"
     elif layer.keras >= 3:
-        if layer.given("input_dim") and (layer.given("input_shape") or layer.spec.recurrent):
+        if given("input_dim") and (given("input_shape") or layer.spec.recurrent):
             return UNKNOWN  # Keras 3 rejects or reinterprets this: SL103 / SL301 say so
-        if layer.given("input_dim"):
+        if given("input_dim"):
             shape, arg = (batch, dim_of(layer.arg("input_dim"))), "input_dim"
-        elif layer.given("input_shape"):
+        elif given("input_shape"):
             rest = _tuple_shape(layer.arg("input_shape"))
             shape, arg = (None if rest is None else (batch,) + rest), "input_shape"
         else:
             return None  # input_length alone: ignored by Keras 3
     else:
-        if layer.given("input_shape"):
+        if given("input_shape"):
             rest = _tuple_shape(layer.arg("input_shape"))
             shape, arg = (None if rest is None else (batch,) + rest), "input_shape"
-        elif layer.spec.recurrent and (layer.given("input_dim") or layer.given("input_length")):
+        elif layer.spec.recurrent and (given("input_dim") or given("input_length")):
             shape = (batch, dim_of(layer.arg("input_length")), dim_of(layer.arg("input_dim")))
-            arg = "input_dim" if layer.given("input_dim") else "input_length"
-        elif layer.spec.name == "Embedding" and layer.given("input_length"):
+            arg = "input_dim" if given("input_dim") else "input_length"
+        elif layer.spec.name == "Embedding" and given("input_length"):
             shape, arg = (batch, dim_of(layer.arg("input_length"))), "input_length"
-        elif layer.given("input_dim"):
+        elif given("input_dim"):
             shape, arg = (batch, dim_of(layer.arg("input_dim"))), "input_dim"
         else:
             return None
@@ -83,7 +86,7 @@ def input_layer_shape(layer: LayerVal):
     if shape is None:
         shape = layer.arg("input_shape")
     if batch_shape is not None:
-        if shape is not None or layer.given("batch_size"):
+        if shape is not None or layer.set("batch_size"):
             return None  # conflicting: SL103
         return _tuple_shape(batch_shape)
     rest = _tuple_shape(shape)

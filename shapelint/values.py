@@ -53,6 +53,7 @@ class LayerVal:
     opaque: bool = False  # **kwargs of unknown content: every unnamed argument is unknown
     keras: int = 3  # the Keras major version this construction targets
     inner: Optional["LayerVal"] = None  # the layer wrapped by TimeDistributed / Bidirectional
+    alias: str = ""  # the name it was called by, when not the class name (``Input``)
 
     def arg(self, name: str) -> Any:
         if name in self.args:
@@ -62,11 +63,22 @@ class LayerVal:
         return self.spec.defaults.get(name)
 
     def given(self, name: str) -> bool:
+        """Written in the call (even as ``None``: Keras 3 rejects ``batch_size=None`` too)."""
         return name in self.args
+
+    def set(self, name: str) -> bool:
+        """Given with a known value other than ``None`` (what Keras' ``is not None`` checks
+        see).  An unknown value might be None: not set, as far as any rule is concerned."""
+        return name in self.args and self.args[name] is not None and self.args[name] is not UNKNOWN
+
+    def input_spec(self, name: str) -> bool:
+        """``name`` declares the input shape here: set, and not one of the layer's own
+        parameters (``Embedding(input_dim=...)`` is a vocabulary size, not an input shape)."""
+        return self.set(name) and name not in self.spec.positional
 
     @property
     def name(self) -> str:
-        return self.spec.name
+        return self.alias or self.spec.name
 
 
 @dataclass(eq=False)
