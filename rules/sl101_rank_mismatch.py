@@ -1,6 +1,9 @@
 from shapelint.catalog import accepts_rank
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape
+from shapelint.synthesize import Evidence
+
+EXPECT = ("expected ndim=", "expected min_ndim=")
 
 def _fix(layer, tensor) -> str:
     origin = tensor.origin
@@ -40,6 +43,7 @@ def check(ctx) -> None:
             f"{ctx.where(tensor.origin)}; {_fix(layer, tensor)}",
             related=[(tensor.origin.node if tensor.origin else None,
                       f"the {len(tensor.shape)}-D {got} input comes from here")],
+            evidence=Evidence("build", EXPECT, app=app),
         )
 
 

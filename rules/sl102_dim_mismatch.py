@@ -1,6 +1,9 @@
 from shapelint.catalog import normalize_axis, reshape_target
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape, is_known, product
+from shapelint.synthesize import Evidence
+
+MERGE_ERRORS = ("incompatible shapes", "matching shapes except for the concatenation axis")
 
 
 def _merge_problem(layer, shapes):
@@ -41,7 +44,8 @@ def check(ctx) -> None:
                 listed = ", ".join(f"{format_shape(t.shape)} from {ctx.where(t.origin)}" for t in app.inputs)
                 ctx.report(app.node, f"{layer.name} cannot merge {listed}: {problem}",
                            related=[(t.origin.node if t.origin else None,
-                                     f"{format_shape(t.shape)} comes from here") for t in app.inputs])
+                                     f"{format_shape(t.shape)} comes from here") for t in app.inputs],
+                           evidence=Evidence("build", MERGE_ERRORS, app=app))
         elif layer.name == "Reshape" and len(shapes) == 1:
             shape = shapes[0]
             size = product(shape[1:])
@@ -64,6 +68,8 @@ def check(ctx) -> None:
                 f"the target shape excludes the batch axis and must hold the same number of values",
                 related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
                           f"{format_shape(shape)} comes from here")],
+                evidence=Evidence("build", ("total size of the tensor must be unchanged",
+                                            "total size of new array must be unchanged"), app=app),
             )
 
 

@@ -1,6 +1,9 @@
 from shapelint.propagate import declared_input
 from shapelint.rule import Rule, keyword_node, render
 from shapelint.shapes import format_shape, is_known
+from shapelint.synthesize import Evidence
+
+BOTH = ("cannot pass both", "Only provide")
 
 
 def _conflicts(layer):
@@ -9,19 +12,20 @@ def _conflicts(layer):
     if layer.spec.kind == "input":
         given = layer.set
         if given("batch_shape") and (given("shape") or given("input_shape")):
-            yield "batch_shape", (
+            yield "batch_shape", Evidence("construct", BOTH, layer=layer), (
                 f"{layer.name} got both shape={render(layer.arg('shape') if given('shape') else layer.arg('input_shape'))} "
                 f"and batch_shape={render(layer.arg('batch_shape'))}; Keras rejects both at once: "
                 f"keep batch_shape (batch size included) or shape (batch size excluded)")
         elif given("batch_shape") and given("batch_size") and layer.keras >= 3:
-            yield "batch_size", (
+            yield "batch_size", Evidence("construct", BOTH, layer=layer), (
                 f"{layer.name} got both batch_size={render(layer.arg('batch_size'))} and "
                 f"batch_shape={render(layer.arg('batch_shape'))}; Keras 3 rejects both at once: "
                 f"put the batch size in batch_shape only")
         return
     if layer.keras >= 3:
         if given("input_dim") and given("input_shape"):
-            yield "input_shape", (
+            yield "input_shape", Evidence("construct", ("Unrecognized keyword arguments",), layer=layer,
+                                          keep=("input_dim", "input_shape")), (
                 f"{layer.name} got both input_dim={render(layer.arg('input_dim'))} and "
                 f"input_shape={render(layer.arg('input_shape'))}; Keras 3 rejects input_shape next "
                 f"to input_dim: keep one (better, declare keras.Input(shape=...) first)")
@@ -29,14 +33,14 @@ def _conflicts(layer):
     shape, batch_shape = layer.arg("input_shape"), layer.arg("batch_input_shape")
     if given("input_shape") and given("batch_input_shape") and isinstance(shape, tuple) \
             and isinstance(batch_shape, tuple) and tuple(batch_shape[1:]) != tuple(shape):
-        yield "batch_input_shape", (
+        yield "batch_input_shape", None, (
             f"{layer.name} got input_shape={render(shape)} and batch_input_shape={render(batch_shape)}, "
             f"which disagree; Keras 2 silently uses batch_input_shape and the data shaped for "
             f"input_shape fails later: keep only batch_input_shape=(batch_size,) + input_shape")
     dim = layer.arg("input_dim")
     if given("input_dim") and given("input_shape") and isinstance(shape, tuple) and shape \
             and is_known(shape[-1]) and is_known(dim) and shape[-1] != dim:
-        yield "input_dim", (
+        yield "input_dim", None, (
             f"{layer.name} got input_shape={render(shape)} and input_dim={dim}, which disagree; "
             f"Keras 2 silently ignores input_dim: keep only input_shape")
 
@@ -64,13 +68,14 @@ def _ignored_spec(ctx, app):
         f"{ctx.where(app.inputs[0].origin)}; remove {arg} here (or move it to the first layer)",
         related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
                   f"the actual input {format_shape(actual)} comes from here")],
+        evidence=Evidence("ignored_input", app=app, arg=arg, shape=shape),
     )
 
 
 def check(ctx) -> None:
     for layer in ctx.analysis.layers:
-        for arg, message in _conflicts(layer):
-            ctx.report(keyword_node(layer.node, arg), message)
+        for arg, evidence, message in _conflicts(layer):
+            ctx.report(keyword_node(layer.node, arg), message, evidence=evidence)
     for app in ctx.analysis.applications:
         if app.model is not None and app.index and app.wrapper is None and app.layer.spec.kind == "layer":
             _ignored_spec(ctx, app)

@@ -1,5 +1,6 @@
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape
+from shapelint.synthesize import Evidence
 
 
 def check(ctx) -> None:
@@ -21,6 +22,7 @@ def check(ctx) -> None:
             f"TimeDistributed needs input with a time axis, (batch, timesteps, ...), but receives "
             f"{got} from {ctx.where(tensor.origin)}; {fix}",
             related=[(tensor.origin.node if tensor.origin else None, f"the {got} input comes from here")],
+            evidence=Evidence("build", ("at least 3 dimensions",), app=app),
         )
 
 

@@ -1,5 +1,6 @@
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape
+from shapelint.synthesize import Evidence
 
 
 def _stateful_layer(layer):
@@ -42,6 +43,8 @@ def check(ctx) -> None:
             f"state per row of the batch, so Keras needs to know how many rows there are: {fix}",
             related=[(source.origin.node if source.origin else None,
                       f"the input {format_shape(source.shape)} is declared here without a batch size")],
+            evidence=Evidence("build", ("batch size must be static", "needs to know its batch size"),
+                              app=app),
         )
 
 

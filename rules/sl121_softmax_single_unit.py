@@ -2,6 +2,7 @@ from shapelint import names
 from shapelint.catalog import channels_last, normalize_axis
 from shapelint.rule import Rule, keyword_node
 from shapelint.shapes import format_shape
+from shapelint.synthesize import Evidence
 from shapelint.values import QualName
 
 
@@ -30,6 +31,7 @@ def check(ctx) -> None:
             f"{layer.name}(1, activation=\"softmax\") always outputs 1.0: softmax "
             f"divides each value by the sum over the last axis, which has a single unit here, "
             f"so the model cannot learn anything; {FIX}",
+            evidence=Evidence("all_ones", layer=layer),
         )
     for app in ctx.analysis.applications:
         layer = app.layer
@@ -50,7 +52,8 @@ def check(ctx) -> None:
             f"softmax over axis {axis_arg} of {format_shape(tensor.shape)} (from "
             f"{ctx.where(tensor.origin)}) always outputs 1.0: that axis has size 1; {FIX}",
             related=[(tensor.origin.node if tensor.origin else None,
-                      f"the size-1 axis comes from here")],
+                      "the size-1 axis comes from here")],
+            evidence=Evidence("all_ones", app=app),
         )
 
 

@@ -1,5 +1,9 @@
 from shapelint.rule import Rule, keyword_node, render
+from shapelint.synthesize import Evidence
 from shapelint.values import LayerVal, ListVal
+
+REJECTED = ("Unrecognized keyword arguments", "unexpected keyword argument",
+            "missing 1 required positional argument")
 
 # Keras 1 spellings that Keras 3 rejects ("Unrecognized keyword arguments"), and their names now.
 KERAS1_RENAMES = {
@@ -59,13 +63,21 @@ def check(ctx) -> None:
         if layer.keras < 3 or layer.spec.kind == "input":
             continue
         for arg, message in _layer_messages(layer):
-            ctx.report(keyword_node(layer.node, arg), message)
+            if arg == "input_dim":
+                evidence = Evidence("construct", ("expected ndim=3",), layer=layer, arg=arg, keep=(arg,))
+            else:
+                # The other Keras 1 names are written as Keras 3 spells them, so that the error
+                # TensorFlow gives is about this argument.
+                evidence = Evidence("construct", REJECTED, layer=layer, arg=arg, keep=(arg,),
+                                    rename=tuple(KERAS1_RENAMES.items()))
+            ctx.report(keyword_node(layer.node, arg), message, evidence=evidence)
     for call in ctx.analysis.model_calls:
         for old, new in FIT_RENAMES.items():
             if old in call.kwargs:
                 ctx.report(keyword_node(call.node, old),
                            f"{call.method}({old}=...) was removed after Keras 1 and raises a "
-                           f"TypeError: use {new}=")
+                           f"TypeError: use {new}=",
+                           evidence=Evidence("fit", (old,), call=call, arg=old))
 
 
 RULE = Rule(

@@ -16,6 +16,7 @@ class Application:
     model: Any = None  # the SequentialVal it belongs to
     index: Optional[int] = None  # position in that Sequential model
     wrapper: Any = None  # the TimeDistributed applying this inner layer step by step
+    parent: Any = None  # that TimeDistributed's own Application
 
 
 @dataclass(eq=False)

@@ -10,6 +10,7 @@ from typing import List, Optional, Sequence
 
 from . import __version__
 from .config import Config, ConfigError, find_pyproject, load_config, parse_target, validate_selectors
+from .confirm import REFUTED, confirm
 from .diagnostics import Diagnostic
 from .engine import lint_file, unreadable
 from .files import discover
@@ -36,6 +37,10 @@ def check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--target-keras", help="Keras major version the code targets: 2 or 3 (default 3)")
+    parser.add_argument("--no-confirm", action="store_true",
+                        help="do not build flagged models on TensorFlow to confirm findings")
+    parser.add_argument("--show-refuted", action="store_true",
+                        help="also list findings that TensorFlow refuted (they are dropped otherwise)")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read (default: the nearest one)")
     parser.add_argument("--version", action="version", version=f"shapelint {__version__}")
     return parser
@@ -58,11 +63,13 @@ def resolve_config(args) -> Config:
         changes["ignore"] = config.ignore + validate_selectors(args.ignore, "--ignore")
     if args.target_keras is not None:
         changes["target_keras"] = parse_target(args.target_keras, "--target-keras")
+    if args.no_confirm:
+        changes["confirm"] = False
     return replace(config, **changes)
 
 
 def format_text(diag: Diagnostic) -> str:
-    return f"{diag.path}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}"
+    return f"{diag.path}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}{diag.suffix()}"
 
 
 def run_check(argv: Sequence[str]) -> int:
@@ -88,11 +95,16 @@ def run_check(argv: Sequence[str]) -> int:
                       f"(please report it)", file=sys.stderr)
                 continue
         diagnostics.extend(found)
-        if args.format == "text":
-            for diag in found:
-                print(format_text(diag))
+    if config.confirm:
+        diagnostics = confirm(diagnostics, notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
+        if not args.show_refuted:
+            diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
     if args.format == "json":
         print(json.dumps([d.to_dict() for d in diagnostics], indent=2))
+    else:
+        for diag in diagnostics:
+            print(format_text(diag))
+    diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
     if internal_errors:
         return EXIT_ERROR
     if diagnostics and not args.exit_zero:

@@ -29,6 +29,7 @@ class Config:
     extend_exclude: Tuple[str, ...] = ()
     target_keras: int = 3
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    confirm: bool = True  # build flagged models on TensorFlow when it is installed
     source: Optional[Path] = None  # the pyproject.toml it came from
     root: Optional[Path] = None  # the directory that file is in
 
@@ -63,7 +64,7 @@ def _matches(path: str, pattern: str, root: Optional[Path]) -> bool:
 
 KEYS = {
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "target-keras", "max-file-size",
+    "target-keras", "max-file-size", "confirm",
 }
 
 
@@ -150,6 +151,10 @@ def load_config(path: Optional[Path]) -> Config:
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise ConfigError(f"{where} max-file-size must be a positive integer (bytes)")
         changes["max_file_size"] = size
+    if "confirm" in table:
+        if not isinstance(table["confirm"], bool):
+            raise ConfigError(f"{where} confirm must be true or false")
+        changes["confirm"] = table["confirm"]
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +29,19 @@ class Diagnostic:
     start: Position
     end: Position
     related: Tuple[Related, ...] = field(default=())
+    # Confirmation on TensorFlow (None: not attempted).
+    verdict: Optional[str] = None  # confirmed | refuted | unconfirmed
+    tf_message: Optional[str] = None  # TensorFlow's words, or why there is no verdict
+    confirmed_by: Optional[str] = None  # "TensorFlow 2.21"
+    probe: Any = field(default=None, compare=False, repr=False)  # synthesize.Probe or a reason
+
+    def suffix(self) -> str:
+        """The text output's short verdict."""
+        if self.verdict is None:
+            return ""
+        if self.verdict == "unconfirmed":
+            return f" [unconfirmed: {self.tf_message}]"
+        return f" [{self.verdict} by {self.confirmed_by}: {self.tf_message}]"
 
     def sort_key(self):
         return (self.path, self.start, self.code)
@@ -44,6 +57,9 @@ class Diagnostic:
             "filename": self.path,
             "location": {"row": self.start.line, "column": self.start.column},
             "end_location": {"row": self.end.line, "column": self.end.column},
+            "verdict": self.verdict,
+            "tensorflow_message": self.tf_message,
+            "confirmed_by": self.confirmed_by,
             "related": [
                 {
                     "filename": r.path,

@@ -22,6 +22,7 @@ from .files import read_source
 from .noqa import noqa_lines, silenced
 from .registry import all_rules
 from .rule import RuleContext
+from .synthesize import Unsynthesizable, synthesize
 
 # A file that mentions none of these is not parsed at all: it cannot build a Keras model.
 FRAMEWORK_MARKERS = ("keras", "tensorflow")
@@ -88,8 +89,18 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
             )
             diagnostics.append(Diagnostic(finding.code, finding.message, path,
                                           locator.start(finding.node), locator.end(finding.node),
-                                          related))
+                                          related, probe=_probe(finding, config)))
     return _filter(diagnostics, source, path, config)
+
+
+def _probe(finding, config: Config):
+    """The program that would confirm the finding, or why there is none."""
+    if finding.evidence is None:
+        return "this rule has no TensorFlow check for this case"
+    try:
+        return synthesize(finding.evidence, config.target_keras)
+    except Unsynthesizable as exc:
+        return str(exc)
 
 
 def syntax_error(exc: cst.ParserSyntaxError, source: str, path: str) -> Diagnostic:

@@ -832,7 +832,8 @@ def make_layer(spec, node, args, kwargs, opaque, keras) -> LayerVal:
             named.setdefault(spec.positional[index], value)
     inner = named.get("layer")
     return LayerVal(spec=spec, node=node, args=named, opaque=opaque, keras=keras,
-                    inner=inner if isinstance(inner, LayerVal) else None)
+                    inner=inner if isinstance(inner, LayerVal) else None,
+                    extra_args=len(args) > len(spec.positional))
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def input_layer_shape(layer: LayerVal):
 
 
 def input_tensor(layer: LayerVal) -> Tensor:
-    return Tensor(input_layer_shape(layer), Origin(layer.node, "Input"))
+    return Tensor(input_layer_shape(layer), Origin(layer.node, layer.name), root=True)
 
 
 def _note(layer: LayerVal, shape) -> str:
@@ -135,7 +135,8 @@ def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
             step = Tensor((shape[0],) + tuple(shape[2:]),
                           Origin(node, "TimeDistributed", ", one timestep at a time"))
             inner_out = catalog.apply_output(layer.inner, [step.shape])
-            inner_app = Application(layer.inner, [step], None, node, model, index, wrapper=layer)
+            inner_app = Application(layer.inner, [step], None, node, model, index, wrapper=layer,
+                                    parent=app)
             inner_app.output = _wrap(layer.inner, inner_out, node, inner_app)
             analysis.applications.append(inner_app)
     return app.output
@@ -145,7 +146,7 @@ def as_tensor(value) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, ArrayVal):
-        return Tensor(tuple(value.shape), Origin(value.node, value.what))
+        return Tensor(tuple(value.shape), Origin(value.node, value.what), root=True)
     return Tensor(None)
 
 
@@ -185,7 +186,7 @@ def first_input(entry) -> Tensor:
         if declared is None or declared is UNKNOWN:
             return Tensor(None)
         shape, origin = declared
-        return Tensor(shape, origin)
+        return Tensor(shape, origin, root=True)
     if isinstance(entry, SequentialVal) and entry.input is not None:
         return entry.input
     return Tensor(None)
@@ -215,7 +216,7 @@ def sequential_build(analysis: Analysis, model: SequentialVal, shape_value, node
     shape = _tuple_shape(shape_value)
     if shape is None:
         return
-    tensor = Tensor(shape, Origin(node, f"model.build({format_shape(shape)})"))
+    tensor = Tensor(shape, Origin(node, f"model.build({format_shape(shape)})"), root=True)
     model.input = tensor
     for index, entry in enumerate(model.entries):
         if isinstance(entry, Tensor) or (isinstance(entry, LayerVal) and entry.spec.kind == "input"):

@@ -44,6 +44,7 @@ class Finding:
     node: Any
     message: str
     related: List[Tuple[Any, str]] = field(default_factory=list)
+    evidence: Any = None  # synthesize.Evidence: what TensorFlow should show
 
 
 class RuleContext:
@@ -68,8 +69,10 @@ class RuleContext:
             return "an earlier layer"
         return f"{origin.what} at line {self.line(origin.node)}{origin.note}"
 
-    def report(self, node, message: str, related: Sequence[Tuple[Any, str]] = ()) -> None:
-        self.findings.append(Finding(self.code, node, message, [r for r in related if r[0] is not None]))
+    def report(self, node, message: str, related: Sequence[Tuple[Any, str]] = (),
+               evidence=None) -> None:
+        self.findings.append(Finding(self.code, node, message,
+                                     [r for r in related if r[0] is not None], evidence))
 
 
 def keyword_node(call, name: str):

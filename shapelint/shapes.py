@@ -76,7 +76,7 @@ class Tensor:
     shape: Shape
     origin: Optional[Origin] = None
     producer: Any = None  # the Application that made it, if any
-    extra: dict = field(default_factory=dict)
+    root: bool = False  # declared by the user (Input, input_shape, build, a numpy array)
 
     @property
     def rank(self) -> Optional[int]:

@@ -54,6 +54,7 @@ class LayerVal:
     keras: int = 3  # the Keras major version this construction targets
     inner: Optional["LayerVal"] = None  # the layer wrapped by TimeDistributed / Bidirectional
     alias: str = ""  # the name it was called by, when not the class name (``Input``)
+    extra_args: bool = False  # positional arguments beyond those the catalog names
 
     def arg(self, name: str) -> Any:
         if name in self.args:

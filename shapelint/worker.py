@@ -1,0 +1,63 @@
+"""The confirmation worker: one process per run that imports TensorFlow once and runs many
+synthesized programs.  Reads a JSON list of jobs on stdin, writes one JSON line per job.
+
+Run only by ``shapelint.confirm``, in a temporary working directory, with the programs that
+``shapelint.synthesize`` wrote from literal layer configurations.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import warnings
+
+
+def _load(flavour: int):
+    if flavour == 2:
+        import tf_keras as keras  # noqa: F401 - Keras 2
+
+        return keras
+    import keras
+
+    return keras
+
+
+def main() -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    jobs = json.load(sys.stdin)
+    import numpy as np
+
+    modules = {}
+    for job in jobs:
+        started = time.perf_counter()
+        try:
+            flavour = job["keras"]
+            if flavour not in modules:
+                modules[flavour] = _load(flavour)
+            namespace = {"keras": modules[flavour], "np": np, "__name__": "__shapelint_probe__"}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(compile(job["program"], "<shapelint-probe>", "exec"), namespace)  # noqa: S102
+            result = {"ok": True, "value": _jsonable(namespace.get("__result__"))}
+        except ImportError as exc:
+            result = {"ok": False, "import_error": f"{type(exc).__name__}: {exc}"}
+        except BaseException as exc:  # noqa: BLE001 - every failure is the measured fact
+            result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        result["id"] = job["id"]
+        result["seconds"] = round(time.perf_counter() - started, 4)
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _jsonable(value):
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str, list)):
+        return value
+    return repr(value)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
