@@ -95,7 +95,7 @@ def _neutral(name: str) -> bool:
 
 
 def render_layer(layer: LayerVal, keep: Tuple[str, ...] = (), input_spec: Tuple[str, ...] = (),
-                 rename: Tuple[Tuple[str, str], ...] = ()) -> str:
+                 rename: Tuple[Tuple[str, str], ...] = (), drop: Tuple[str, ...] = ()) -> str:
     """``keras.layers.Dense(units=1, ...)``.  Input-shape arguments are left out (the program
     declares its inputs itself) unless named in ``input_spec``."""
     if layer.opaque:
@@ -108,6 +108,8 @@ def render_layer(layer: LayerVal, keep: Tuple[str, ...] = (), input_spec: Tuple[
     renamed = {old: new for old, new in rename if old not in keep and new not in layer.args}
     for name, value in layer.args.items():
         if name in INPUT_SPEC_ARGS and name not in layer.spec.positional and name not in input_spec:
+            continue
+        if name in drop:
             continue
         name = renamed.get(name, name)
         try:
@@ -124,7 +126,10 @@ def render_layer(layer: LayerVal, keep: Tuple[str, ...] = (), input_spec: Tuple[
 class GraphWriter:
     """Writes the functional-API program that computes a set of tensors from their inputs."""
 
-    def __init__(self):
+    def __init__(self, target=None):
+        # Layers before the one under test lose ``stateful``: it never changes a shape, and
+        # an earlier stateful layer's own error would hide the error being confirmed.
+        self.target = target
         self.lines: List[str] = []
         self.tensors: Dict[int, str] = {}
         self.layers: Dict[int, str] = {}
@@ -174,7 +179,8 @@ class GraphWriter:
         key = id(layer)
         if key not in self.layers:
             var = f"layer{len(self.layers)}"
-            self.lines.append(f"{var} = {render_layer(layer, keep, input_spec)}")
+            drop = () if layer is self.target or self.target is None else ("stateful",)
+            self.lines.append(f"{var} = {render_layer(layer, keep, input_spec, drop=drop)}")
             self.layers[key] = var
         return self.layers[key]
 
@@ -196,7 +202,7 @@ def synthesize(evidence: Evidence, target_keras: int) -> Probe:
     kind = evidence.kind
     if kind == "build":
         app = evidence.app.parent or evidence.app
-        writer = GraphWriter()
+        writer = GraphWriter(target=app.layer)
         writer.apply(app)
         return Probe("\n".join(writer.lines), "raises", evidence.expect, keras)
     if kind == "all_ones":
