@@ -1,4 +1,5 @@
 from shapelint.catalog import accepts_rank
+from shapelint.propagate import shape_producer
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape
 from shapelint.synthesize import Evidence
@@ -7,7 +8,7 @@ EXPECT = ("expected ndim=", "expected min_ndim=")
 
 def _fix(layer, tensor) -> str:
     origin = tensor.origin
-    producer = tensor.producer
+    producer = shape_producer(tensor)
     rank = len(tensor.shape)
     wanted = min(layer.spec.ranks) if layer.spec.ranks else None
     if producer is not None and producer.layer.spec.recurrent and wanted == 3 and rank == 2:

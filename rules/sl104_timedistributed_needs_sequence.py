@@ -1,3 +1,4 @@
+from shapelint.propagate import shape_producer
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape
 from shapelint.synthesize import Evidence
@@ -10,7 +11,7 @@ def check(ctx) -> None:
         tensor = app.inputs[0]
         if tensor.shape is None or len(tensor.shape) >= 3:
             continue
-        producer = tensor.producer
+        producer = shape_producer(tensor)
         if producer is not None and producer.layer.spec.recurrent:
             fix = f"pass return_sequences=True to that {producer.layer.name} to get one output per timestep"
         else:

@@ -455,12 +455,13 @@ _SPECS: List[LayerSpec] = [
     _spec("Masking", positional=("mask_value",), output=identity, params=_zero),
     _spec("Softmax", positional=("axis",), defaults={"axis": -1}, output=identity, params=_zero),
     *[
-        _spec(rnn, positional=("units",), defaults=dict(RNN_DEFAULTS, **extra), ranks=frozenset({3}),
+        _spec(rnn, positional=positional, defaults=dict(RNN_DEFAULTS, **extra), ranks=frozenset({3}),
               expects=SEQUENCE, output=_recurrent, params=params, recurrent=True)
-        for rnn, extra, params in [
-            ("LSTM", {}, _rnn_params(4)),
-            ("GRU", {"reset_after": True}, _gru_params),
-            ("SimpleRNN", {}, _rnn_params(1)),
+        for rnn, extra, params, positional in [
+            ("LSTM", {}, _rnn_params(4), ("units", "activation", "recurrent_activation", "use_bias")),
+            ("GRU", {"reset_after": True}, _gru_params,
+             ("units", "activation", "recurrent_activation", "use_bias")),
+            ("SimpleRNN", {}, _rnn_params(1), ("units", "activation", "use_bias")),
         ]
     ],
     _spec("Bidirectional", positional=("layer", "merge_mode"), defaults={"merge_mode": "concat"},
@@ -479,7 +480,8 @@ _SPECS: List[LayerSpec] = [
           expects=IMAGE, output=_conv(2), params=_conv_params(2)),
     *[
         _spec(f"{kind}Pooling{n}D", positional=("pool_size", "strides", "padding", "data_format"),
-              defaults=dict(POOL_DEFAULTS, pool_size=2 if n == 1 else (2, 2)),
+              # Keras 3: MaxPooling has a default pool size, AveragePooling requires one.
+              defaults=dict(POOL_DEFAULTS, **({"pool_size": 2 if n == 1 else (2, 2)} if kind == "Max" else {})),
               ranks=frozenset({n + 2}), expects=SEQUENCE if n == 1 else IMAGE,
               output=_pool(n), params=_zero)
         for kind in ("Max", "Average") for n in (1, 2)

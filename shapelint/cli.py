@@ -27,8 +27,9 @@ def check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shapelint",
         description="Find tensor-shape and model-configuration bugs in Keras code.",
-        epilog="Other commands: 'shapelint rule CODE' prints a rule's documentation; "
-               "'shapelint rule --all' lists the rules.",
+        epilog="Other commands: 'shapelint rule CODE' prints a rule's documentation "
+               "('shapelint rule --all' lists the rules); 'shapelint summary PATH' prints a "
+               "static model.summary() of every model found.",
     )
     parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
     parser.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable")
@@ -130,11 +131,51 @@ def run_rule(argv: Sequence[str]) -> int:
     return EXIT_CLEAN
 
 
+def run_summary(argv: Sequence[str]) -> int:
+    from .engine import mentions_framework
+    from .files import read_source
+    from .summary import format_summary, summarize
+
+    parser = argparse.ArgumentParser(prog="shapelint summary",
+                                     description="Print a static model.summary() of every model found.")
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--target-keras", help="Keras major version: 2 or 3 (default 3)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(find_pyproject(Path.cwd()))
+        if args.target_keras is not None:
+            config = replace(config, target_keras=parse_target(args.target_keras, "--target-keras"))
+    except ConfigError as exc:
+        print(f"shapelint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    status = EXIT_CLEAN
+    for path, problem in discover(args.paths, config):
+        text, problem = (None, problem) if problem else read_source(path, config.max_file_size)
+        if text is None:
+            print(f"{path}: {problem}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        if not mentions_framework(text):
+            continue
+        try:
+            summaries = summarize(text, str(path), config)
+        except Exception as exc:  # noqa: BLE001 - a syntax error or a bug: say so, go on
+            print(f"{path}: cannot summarize: {type(exc).__name__}: {exc}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        for summary in summaries:
+            print(format_summary(summary))
+            print()
+    return status
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "rule":
             return run_rule(argv[1:])
+        if argv and argv[0] == "summary":
+            return run_summary(argv[1:])
         if argv and argv[0] == "check":
             argv = argv[1:]
         return run_check(argv)

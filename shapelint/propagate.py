@@ -125,8 +125,8 @@ def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
     analysis.applications.append(app)
     if layer.spec.output is catalog.identity and out is not None and inputs[0].origin is not None:
         # Dropout, Activation, BatchNormalization...: the shape still comes from the layer
-        # before, and messages should say so.
-        app.output = Tensor(out, inputs[0].origin, inputs[0].producer)
+        # before, and messages should say so (``shape_producer`` finds that layer).
+        app.output = Tensor(out, inputs[0].origin, app)
     else:
         app.output = _wrap(layer, out, node, app)
     if layer.spec.name == "TimeDistributed" and layer.inner is not None and inputs:
@@ -140,6 +140,14 @@ def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
             inner_app.output = _wrap(layer.inner, inner_out, node, inner_app)
             analysis.applications.append(inner_app)
     return app.output
+
+
+def shape_producer(tensor: Tensor):
+    """The application that gave ``tensor`` its shape, looking through shape-preserving layers."""
+    app = tensor.producer
+    while app is not None and app.layer.spec.output is catalog.identity and app.inputs:
+        app = app.inputs[0].producer
+    return app
 
 
 def as_tensor(value) -> Tensor:
