@@ -68,7 +68,9 @@ def _sequential(model: SequentialVal, analysis, locator, path) -> ModelSummary:
                                     _params(app) if app else None))
         else:
             node = getattr(entry, "node", None)
-            summary.rows.append(Row(type(entry).__name__.replace("Val", ""),
+            kind = {"SequentialVal": "Sequential", "FunctionalModelVal": "Model"}.get(
+                type(entry).__name__, "? (not modelled)")
+            summary.rows.append(Row(kind,
                                     locator.start(node).line if node is not None else 0, "?", None))
     return summary
 
