@@ -130,7 +130,8 @@ def judge(probe: Probe, result: dict) -> Tuple[str, str]:
 
 
 def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optional[str]]:
-    """Run the jobs in one TensorFlow process; returns results by id and a failure, if any."""
+    """Run the jobs in one TensorFlow process; returns results by id (and, under the key
+    ``"import_seconds"``, how long importing Keras took) and a failure, if any."""
     with tempfile.TemporaryDirectory(prefix="shapelint-confirm-") as workdir:
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parent.parent)
@@ -156,6 +157,8 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
                 continue
             if isinstance(item, dict) and "id" in item:
                 results[item["id"]] = item
+            elif isinstance(item, dict) and "import_seconds" in item:
+                results["import_seconds"] = item["import_seconds"]
         if failure is None and proc.returncode != 0:
             last = (err or "").strip().splitlines()[-1:] or ["no output"]
             failure = f"the TensorFlow worker failed: {last[0]}"
