@@ -6,6 +6,7 @@ from shapelint.synthesize import Evidence
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 
+
 def _fix(layer, tensor) -> str:
     origin = tensor.origin
     producer = shape_producer(tensor)
@@ -20,7 +21,7 @@ def _fix(layer, tensor) -> str:
                 f"one feature use input_shape=({steps}, 1) and reshape the data to "
                 f"(samples, {steps}, 1)")
     if wanted is not None and rank < wanted:
-        return f"add the missing axis first (Reshape, or RepeatVector for a repeated vector)"
+        return "add the missing axis first (Reshape, or RepeatVector for a repeated vector)"
     if producer is not None and producer.layer.spec.recurrent and rank == 3:
         return f"remove return_sequences=True from that {producer.layer.name}, or flatten first"
     return "reshape the tensor to what the layer expects"

@@ -1,4 +1,4 @@
-from shapelint.catalog import normalize_axis, reshape_target
+from shapelint.catalog import normalize_axis
 from shapelint.rule import Rule
 from shapelint.shapes import format_shape, is_known, product
 from shapelint.synthesize import Evidence

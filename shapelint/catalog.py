@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .shapes import UNKNOWN_DIM, Dim, Shape, is_known, product
-from .values import UNKNOWN
 
 OutputFn = Callable[[Any, List[Shape]], Any]
 ParamsFn = Callable[[Any, List[Shape]], Optional[int]]

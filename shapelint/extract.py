@@ -14,14 +14,14 @@ evaluated here.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from . import catalog, names, propagate
 from .analysis import Analysis, ModelCall
-from .shapes import UNKNOWN_DIM, Origin, Tensor, is_known
+from .shapes import UNKNOWN_DIM, Tensor, is_known
 from .values import (
     UNKNOWN, ArrayVal, BoundMethod, FunctionalModelVal, FunctionVal, LayerVal, ListVal, QualName,
     SequentialVal, UnknownLayer,

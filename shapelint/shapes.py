@@ -7,7 +7,7 @@ rank is unknown.  Every check treats ``UNKNOWN_DIM`` and ``None`` shapes as "sta
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional, Tuple, Union
 
 

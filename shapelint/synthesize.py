@@ -13,13 +13,13 @@ A ``Probe`` says what to run and how to judge it:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, List, Tuple
 
 from . import names
 from .propagate import INPUT_SPEC_ARGS
 from .shapes import UNKNOWN_DIM
-from .values import UNKNOWN, LayerVal, ListVal, QualName
+from .values import LayerVal, ListVal, QualName
 
 # Arguments that never change a shape: when their value is not a literal they are left out.
 _NEUTRAL_SUFFIXES = ("_initializer", "_regularizer", "_constraint")

@@ -60,7 +60,7 @@ def main(argv) -> None:
         print(f"  {label:24} {rate(best_of(3, lambda: timed(cmd)))}")
 
     import libcst as cst
-    from libcst.metadata import FullRepoManager, MetadataWrapper, QualifiedNameProvider
+    from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
     from shapelint.config import Config
     from shapelint.engine import analyse, lint_source, mentions_framework
