@@ -95,17 +95,28 @@ class VerdictCache:
 
 
 def excerpt(error: str, expect) -> str:
-    """The line of TensorFlow's message that matters, without colour codes."""
-    text = _ANSI.sub("", error)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    chosen = next((line for line in lines for sub in expect if isinstance(sub, str) and sub in line),
-                  lines[0] if lines else text)
-    return chosen if len(chosen) <= 200 else chosen[:197] + "..."
+    """TensorFlow's message on one line, without colour codes, cut around what matters."""
+    text = " ".join(_ANSI.sub("", error).split())
+    if len(text) <= 200:
+        return text
+    at = min((text.find(sub) for sub in expect if isinstance(sub, str) and sub in text), default=0)
+    start = max(0, at - 80)
+    return ("..." if start else "") + text[start:start + 200].rstrip() + "..."
 
 
 def judge(probe: Probe, result: dict) -> Tuple[str, str]:
     if "import_error" in result:
         return UNCONFIRMED, f"cannot import Keras for the check: {result['import_error']}"
+    if probe.check == "rows":  # a sample given without its batch axis
+        if not result.get("ok"):
+            error = result.get("error", "")
+            if any(sub in _ANSI.sub("", error) for sub in probe.expect):
+                return CONFIRMED, excerpt(error, probe.expect)
+            return UNCONFIRMED, f"TensorFlow raised a different error: {excerpt(error, ())}"
+        rows = result.get("value")
+        if rows == 1:
+            return REFUTED, "Keras returned one prediction"
+        return CONFIRMED, f"Keras returned {rows} predictions for what was meant as one sample"
     if probe.check == "raises":
         if result.get("ok"):
             return REFUTED, "TensorFlow built it without an error"

@@ -96,7 +96,7 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
 def _probe(finding, config: Config):
     """The program that would confirm the finding, or why there is none."""
     if finding.evidence is None:
-        return "this rule has no TensorFlow check for this case"
+        return "no TensorFlow check exists for this kind of finding"
     try:
         return synthesize(finding.evidence, config.target_keras)
     except Unsynthesizable as exc:

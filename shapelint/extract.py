@@ -19,11 +19,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from . import catalog, names, propagate
+from . import arrays, catalog, names, propagate
 from .analysis import Analysis, ModelCall
 from .shapes import UNKNOWN_DIM, Tensor, is_known
 from .values import (
-    UNKNOWN, ArrayVal, BoundMethod, FunctionalModelVal, FunctionVal, LayerVal, ListVal, QualName,
+    UNKNOWN, ArrayVal, BoundMethod, DatasetVal, FunctionalModelVal, FunctionVal, LayerVal, ListVal, QualName,
     SequentialVal, UnknownLayer,
 )
 
@@ -166,7 +166,9 @@ class Interpreter:
     def exec_small(self, small, frame: Frame) -> str:
         scope = frame.scope
         if isinstance(small, cst.Expr):
-            self.eval(small.value, frame)
+            value = self.eval(small.value, frame)
+            if isinstance(value, DatasetVal) and value.source is not None and value.batched_at is small.value:
+                value.source.discarded_batch = small.value  # `data.batch(32)` on its own line
         elif isinstance(small, cst.Assign):
             value = self.eval(small.value, frame)
             for target in small.targets:
@@ -510,7 +512,7 @@ class Interpreter:
             return base.child(attr)
         if isinstance(base, ArrayVal):
             if attr == "shape":
-                return base.shape
+                return tuple(UNKNOWN if d is UNKNOWN_DIM else d for d in base.shape)
             if attr == "T":
                 return ArrayVal(tuple(reversed(base.shape)), node, base.what)
             if attr == "ndim":
@@ -524,7 +526,7 @@ class Interpreter:
             base, (str,)
         ):
             return BoundMethod(base, attr)
-        if isinstance(base, LayerVal):
+        if isinstance(base, (LayerVal, DatasetVal)):
             return BoundMethod(base, attr)
         return UNKNOWN
 
@@ -553,16 +555,16 @@ class Interpreter:
 
     def eval_Subscript(self, node, frame):
         base = self.eval(node.value, frame)
+        if isinstance(base, ArrayVal):
+            return self.index_array(base, node, frame)
         if len(node.slice) != 1:
             for element in node.slice:
                 self.eval_children(element, frame)
-            return self.index_array(base, node, frame)
+            return UNKNOWN
         index = node.slice[0].slice
         items = _sequence_items(base)
         if isinstance(index, cst.Index):
             key = self.eval(index.value, frame)
-            if isinstance(base, ArrayVal):
-                return self.index_array(base, node, frame)
             if items is not None and isinstance(key, int) and not isinstance(key, bool):
                 if -len(items) <= key < len(items):
                     return items[key]
@@ -570,15 +572,28 @@ class Interpreter:
         if isinstance(index, cst.Slice):
             bounds = [self.eval(part, frame) if part is not None else None
                       for part in (index.lower, index.upper, index.step)]
-            if isinstance(base, ArrayVal):
-                return self.index_array(base, node, frame)
             if items is not None and all(b is None or (isinstance(b, int) and not isinstance(b, bool))
                                          for b in bounds):
                 return tuple(items[slice(*bounds)])
         return UNKNOWN
 
-    def index_array(self, base, node, frame):
-        return UNKNOWN  # array slicing is refined by the data-shape rules
+    def index_array(self, base: ArrayVal, node, frame):
+        """``X[:, 0]``, ``X[10:]``, ``X[i]`` on an array of known shape."""
+        parts = []
+        for element in node.slice:
+            index = element.slice
+            if isinstance(index, cst.Index):
+                value = self.eval(index.value, frame)
+                if not (isinstance(value, int) and not isinstance(value, bool)):
+                    return UNKNOWN  # a fancy index, a mask, None/newaxis, Ellipsis...
+                parts.append(value)
+            else:
+                bounds = [self.eval(p, frame) if p is not None else None
+                          for p in (index.lower, index.upper, index.step)]
+                known = all(b is None or (isinstance(b, int) and not isinstance(b, bool)) for b in bounds)
+                parts.append(slice(*bounds) if known else arrays.UNKNOWN_SLICE)
+        shape = arrays.index_shape(base.shape, parts)
+        return UNKNOWN if shape is None else ArrayVal(shape, node, "a slice")
 
     def eval_BinaryOperation(self, node, frame):
         left = self.eval(node.left, frame)
@@ -728,9 +743,13 @@ class Interpreter:
             self.analysis.layers.append(layer)
             return propagate.apply_layer_call(self.analysis, layer, [tensors], node)
         if meaning.kind == "numpy":
-            from . import arrays
-
             return arrays.numpy_call(meaning.name, args, kwargs, opaque, node)
+        if meaning.kind == "dataset" and not opaque:
+            return arrays.from_tensor_slices(args, kwargs, node)
+        if meaning.kind == "to_categorical" and not opaque:
+            return arrays.to_categorical(args, kwargs, node)
+        if meaning.kind == "load_data" and not args and not kwargs:
+            return arrays.dataset_load(meaning.name, node)
         return UNKNOWN
 
     def call_method(self, method: BoundMethod, args, kwargs, opaque, node, frame):
@@ -771,9 +790,9 @@ class Interpreter:
                 self.escape(value)
             return UNKNOWN
         if isinstance(receiver, ArrayVal):
-            from . import arrays
-
             return arrays.array_method(receiver, name, args, kwargs, opaque, node)
+        if isinstance(receiver, DatasetVal):
+            return UNKNOWN if opaque else arrays.dataset_method(receiver, name, args, kwargs, node)
         for value in list(args) + list(kwargs.values()):
             self.escape(value)
         return UNKNOWN

@@ -48,6 +48,8 @@ def meaning(qualname: str) -> Optional[Meaning]:
         return Meaning("numpy", ".".join(parts[1:]), None)
     if name in ("tensorflow.nn.softmax", "tensorflow.math.softmax"):
         return Meaning("softmax", last, None)
+    if name == "tensorflow.data.Dataset.from_tensor_slices":
+        return Meaning("dataset", last, None)
     if parts[0] != "keras":
         return None
     if name in ("keras.activations.softmax",):
@@ -66,6 +68,10 @@ def meaning(qualname: str) -> Optional[Meaning]:
             kind = "input" if spec.kind == "input" else "layer"
             return Meaning(kind, spec.name, version)
         return None
+    if last == "to_categorical" and len(parts) >= 3 and parts[1] == "utils":
+        return Meaning("to_categorical", last, version)
+    if last == "load_data" and len(parts) == 4 and parts[1] == "datasets":
+        return Meaning("load_data", parts[2], version)
     return Meaning("keras", name, version)
 
 

@@ -49,6 +49,14 @@ class Evidence:
     keep: Tuple[str, ...] = ()  # arguments that must be rendered even if neutral
     shape: Any = None  # for ignored_input: the declared shape that Keras does not use
     rename: Tuple[Tuple[str, str], ...] = ()  # other outdated arguments, written as they are now
+    # For training calls: run ``method`` on zeros of these shapes on the rebuilt model.
+    model: Any = None
+    method: str = ""  # predict | predict_on_batch | fit | dataset_predict
+    x_shape: Any = None
+    y_shape: Any = None
+    batch_size: Any = None
+    loss: Any = None
+    check: str = "raises"  # raises | rows (one sample: how many predictions come back)
 
 
 @dataclass(frozen=True)
@@ -255,4 +263,40 @@ def synthesize(evidence: Evidence, target_keras: int) -> Probe:
         writer.lines += [f"output = {layer}({inputs})",
                          f"__result__ = tuple({layer}.input.shape)"]
         return Probe("\n".join(writer.lines), "differs", (tuple(evidence.shape),), keras)
+    if kind == "model_call":
+        return _model_call(evidence, keras)
     raise Unsynthesizable(f"no synthesis for {kind}")
+
+
+def _concrete(shape, samples: int) -> tuple:
+    if shape is None or any(d is UNKNOWN_DIM or d is None for d in shape[1:]):
+        raise Unsynthesizable("data whose shape is not fully known")
+    return (samples,) + tuple(shape[1:])
+
+
+def _model_call(evidence: Evidence, keras: int) -> Probe:
+    from .training import model_output
+
+    output = model_output(evidence.model)
+    if output is None:
+        raise Unsynthesizable("a model whose output shapelint cannot rebuild")
+    writer = GraphWriter()
+    out = writer.tensor(output)
+    if len(writer.roots) != 1:
+        raise Unsynthesizable("a model with several inputs")
+    lines = writer.lines + [f"model = keras.Model({writer.roots[0][0]}, {out})"]
+    samples = evidence.x_shape[0] if isinstance(evidence.x_shape[0], int) else 4
+    x = f"np.zeros({render_value(_concrete(evidence.x_shape, samples))}, dtype='float32')"
+    batch = f", batch_size={evidence.batch_size}" if evidence.batch_size else ""
+    if evidence.method == "fit":
+        y_samples = evidence.y_shape[0] if isinstance(evidence.y_shape[0], int) else samples
+        y = f"np.zeros({render_value(_concrete(evidence.y_shape, y_samples))}, dtype='float32')"
+        lines += [f"model.compile(loss={evidence.loss!r}, optimizer='sgd')",
+                  f"model.fit({x}, {y}, epochs=1, verbose=0{batch})"]
+    elif evidence.method == "dataset_predict":
+        lines += [f"model.predict(tf.data.Dataset.from_tensor_slices({x}), verbose=0)"]
+    elif evidence.method == "predict_on_batch":
+        lines += [f"model.predict_on_batch({x})"]
+    else:
+        lines += [f"__result__ = int(model.predict({x}, verbose=0{batch}).shape[0])"]
+    return Probe("\n".join(lines), evidence.check, evidence.expect, keras)

@@ -118,6 +118,19 @@ class ArrayVal:
 
 
 @dataclass(eq=False)
+class DatasetVal:
+    """A ``tf.data.Dataset`` built from arrays: its element shapes and whether it is batched."""
+
+    element: Any  # shape tuple, tuple of shape tuples (x, y), or None when unknown
+    batch: Any  # None: never batched; an int, or UNKNOWN, once .batch() was called
+    node: Any  # the from_tensor_slices call
+    samples: Any = None  # number of elements, a dim
+    batched_at: Any = None  # the .batch() call
+    source: Any = None  # the dataset this one was derived from
+    discarded_batch: Any = None  # a .batch() call on this dataset whose result was thrown away
+
+
+@dataclass(eq=False)
 class ListVal:
     """A Python list literal being built (``layers = []; layers.append(...)``)."""
 

@@ -43,6 +43,10 @@ def main() -> int:
             if flavour not in modules:
                 modules[flavour] = _load(flavour)
             namespace = {"keras": modules[flavour], "np": np, "__name__": "__shapelint_probe__"}
+            if "tf.data" in job["program"]:
+                import tensorflow as tf
+
+                namespace["tf"] = tf
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 exec(compile(job["program"], "<shapelint-probe>", "exec"), namespace)  # noqa: S102

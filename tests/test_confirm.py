@@ -34,11 +34,16 @@ def test_every_failing_keras_fixture_is_confirmed(fixture_verdicts):
         if diag.code == "SL001":
             assert diag.verdict is None  # nothing to build
             continue
+        if diag.code == "SL113" or "trains without an error" in diag.message:
+            # Silent mistakes: nothing raises, so there is nothing for TensorFlow to show.
+            assert (diag.verdict, diag.tf_message) == (
+                UNCONFIRMED, "no model to build: no TensorFlow check exists for this kind of finding")
+            continue
         assert diag.verdict == CONFIRMED, (diag.path, diag.start, diag.code, diag.tf_message)
         assert diag.confirmed_by.startswith("TensorFlow 2.")
         checked += 1
         keras2 += diag.probe.keras == 2
-    assert checked >= 25 and keras2 >= 3  # tf_keras fixtures are confirmed on tf_keras
+    assert checked >= 35 and keras2 >= 3  # tf_keras fixtures are confirmed on tf_keras
 
 
 def test_confirmation_quotes_tensorflow(fixture_verdicts):

@@ -1,0 +1,132 @@
+from shapelint.rule import Rule
+from shapelint.shapes import format_shape, is_known
+from shapelint.synthesize import Evidence
+from shapelint.training import TAKES_Y, data_shape, facts, first_consumers, fixed_batch, model_input
+
+ERRORS = ("Invalid input shape", "incompatible", "Dimensions must be equal", "expected axis")
+
+# Layers whose weights are sized by the last axis of their input: another size there fails.
+WEIGHTED_LAST_AXIS = {"Dense", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "Conv1D", "Conv2D",
+                      "BatchNormalization", "LayerNormalization"}
+CALLS = TAKES_Y + ("predict", "predict_on_batch")
+
+
+def _tolerated(data, expected) -> bool:
+    """Keras adds a missing trailing axis of size 1, or drops an extra one."""
+    if len(data) == len(expected) - 1 and expected[-1] == 1:
+        return True
+    return len(data) == len(expected) + 1 and data[-1] == 1
+
+
+def _problem(data, expected, model):
+    want = format_shape(expected)
+    if len(data) == len(expected) - 1 and all(is_known(e) for e in expected[1:]) \
+            and tuple(data) == tuple(expected[1:]):
+        return "rows", (f"is one sample without its batch axis: Keras reads its first axis as samples "
+                f"({data[0]} samples of shape {format_shape(tuple(data[1:]))}), not one sample of "
+                f"{want}; add the batch axis: x[None] or np.expand_dims(x, 0)")
+    if len(data) != len(expected):
+        if _tolerated(data, expected):
+            return None
+        return "raises", (f"has {len(data)} dimensions but the model input is {len(expected)}-D {want} "
+                f"(samples first{', then timesteps, features' if len(expected) == 3 else ''}); "
+                f"reshape it, e.g. x.reshape({', '.join(str(d) if is_known(d) else '-1' for d in (data[0],) + tuple(expected[1:]))})")
+    consumers = first_consumers(model)
+    if consumers and all(layer.name in WEIGHTED_LAST_AXIS for layer in consumers) \
+            and is_known(data[-1]) and is_known(expected[-1]) and data[-1] != expected[-1]:
+        return "raises", (f"has {data[-1]} features on its last axis but the model input {want} has "
+                f"{expected[-1]}, and the first layer's weights are sized for {expected[-1]}; "
+                f"fix the model's input shape or the data")
+    return None
+
+
+def check(ctx) -> None:
+    for call in ctx.analysis.model_calls:
+        if call.method not in CALLS:
+            continue
+        data = data_shape(facts(call).x)
+        tensor = model_input(call.model)
+        if data is None or tensor is None:
+            continue
+        problem = _problem(data, tensor.shape, call.model)
+        if problem:
+            check, problem = problem
+            x = facts(call).x
+            samples = data if check == "rows" else (fixed_batch(call.model) or 4,) + tuple(data[1:])
+            evidence = Evidence("model_call", ERRORS, model=call.model, method="predict",
+                                x_shape=samples, check=check)
+            ctx.report(
+                call.node,
+                f"{call.method}: x {format_shape(data)} (from {x.what} at line {ctx.line(x.node)}) "
+                f"{problem}; the model input {format_shape(tensor.shape)} comes from "
+                f"{ctx.where(tensor.origin)}",
+                related=[(x.node, f"x gets its shape {format_shape(data)} here"),
+                         (tensor.origin.node if tensor.origin else None,
+                          f"the model input {format_shape(tensor.shape)} is declared here")],
+                evidence=evidence,
+            )
+
+
+RULE = Rule(
+    code="SL131",
+    name="input-data-mismatch",
+    summary="The array given to fit / predict / evaluate cannot be the model's input.",
+    what="""
+        Compares the shape of ``x`` (known from numpy constructors, ``reshape``, literals, the
+        built-in datasets) with the model input, and reports: a single sample passed without
+        its batch axis; a number of dimensions Keras cannot adapt (it only adds or drops a
+        trailing axis of size 1); a last axis of another size than the first layer's weights
+        were built for.
+    """,
+    why="""
+        Keras reads the first axis of ``x`` as samples.  ``model.predict(x)`` with ``x`` of
+        shape (5, 1) on a model built for (None, 5, 1) silently predicts five samples of one
+        timestep each (Keras 3 adds the missing axis), and on a Dense model it fails with
+        ``Invalid input shape``.  Data whose rank or feature count differs fails in ``fit``.
+        Keras 3 accepts another number of timesteps than declared, so that is not reported.
+    """,
+    invalid=[
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        model = Sequential()
+        model.add(LSTM(5, input_shape=(5, 1)))
+        model.add(Dense(1))
+        print(model.predict(np.array([[0.], [0.], [0.], [0.], [0.]])))  # expect: SL131
+        """,
+        """
+        import numpy as np
+        import keras
+
+        X = np.random.rand(100, 20)
+        model = keras.Sequential([keras.Input((20, 3)), keras.layers.LSTM(8), keras.layers.Dense(1)])
+        model.compile(loss="mse")
+        model.fit(X, np.zeros((100, 1)))  # expect: SL131
+        """,
+    ],
+    valid=[
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        model = Sequential()
+        model.add(LSTM(5, input_shape=(5, 1)))
+        model.add(Dense(1))
+        print(model.predict(np.array([[[0.], [0.], [0.], [0.], [0.]]])))
+        """,
+        """
+        import numpy as np
+        import keras
+
+        X = np.random.rand(100, 20).reshape(100, 20, 1)
+        model = keras.Sequential([keras.Input((20, 1)), keras.layers.LSTM(8), keras.layers.Dense(1)])
+        model.compile(loss="mse")
+        model.fit(X, np.zeros((100, 1)))
+        model.fit(np.random.rand(100, 20), np.zeros((100, 1)))  # Keras adds the trailing axis of 1
+        """,
+    ],
+    check=check,
+)

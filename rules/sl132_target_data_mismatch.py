@@ -1,0 +1,183 @@
+from shapelint.rule import Rule
+from shapelint.shapes import format_shape, is_known
+from shapelint.synthesize import Evidence
+from shapelint.training import TAKES_Y, data_shape, facts, fixed_batch, loss_of, model_input, model_output
+
+ERRORS = ("must have the same shape", "must have the same rank", "must have rank", "Dimensions must be equal",
+          "Incompatible shapes", "Data cardinality is ambiguous", "BroadcastGradientArgs")
+
+SAME_SHAPE = {"categorical_crossentropy", "binary_crossentropy", "categorical_focal_crossentropy",
+              "binary_focal_crossentropy", "kl_divergence", "kullback_leibler_divergence"}
+SPARSE = {"sparse_categorical_crossentropy"}
+REGRESSION = {"mse", "mae", "mean_squared_error", "mean_absolute_error", "msle",
+              "mean_squared_logarithmic_error", "huber", "log_cosh", "logcosh"}
+
+
+def _expand(target, output):
+    """Keras adds a missing trailing axis of 1 to the targets."""
+    if len(target) == len(output) - 1 and output[-1] == 1:
+        return tuple(target) + (1,)
+    return tuple(target)
+
+
+def _differs(a, b) -> bool:
+    return is_known(a) and is_known(b) and a != b
+
+
+def _problem(target, output, loss):
+    """(message, fails) for targets that cannot match the output under ``loss``."""
+    if loss in SPARSE:
+        if len(target) == len(output) and is_known(output[-1]) and output[-1] > 1 \
+                and target[-1] == output[-1]:
+            return (f"look one-hot ({target[-1]} columns) but sparse_categorical_crossentropy "
+                    f"wants integer class ids of shape (samples,): use categorical_crossentropy, "
+                    f"or pass y.argmax(-1)"), True
+        return None
+    expanded = _expand(target, output)
+    if loss in SAME_SHAPE:
+        same_samples_axes = not any(_differs(a, b) for a, b in zip(target[1:], output[1:-1]))
+        integer_ids = same_samples_axes and (
+            len(target) == len(output) - 1 or (len(target) == len(output) and target[-1] == 1))
+        if loss == "categorical_crossentropy" and integer_ids and is_known(output[-1]) and output[-1] > 1:
+            return (f"look like integer class ids but categorical_crossentropy wants one-hot rows "
+                    f"of {output[-1]}: use sparse_categorical_crossentropy, or "
+                    f"keras.utils.to_categorical(y, {output[-1]})"), True
+        if len(expanded) != len(output) or any(_differs(a, b) for a, b in zip(expanded[1:], output[1:])):
+            hint = ""
+            if len(output) == 3 and len(target) == 2:
+                hint = ": the model returns a sequence (return_sequences=True on the last RNN)"
+            return f"must have the output's shape for {loss}{hint}", True
+        return None
+    if loss in REGRESSION:
+        if len(output) == 3 and len(target) == 2 and is_known(output[1]) and output[1] != 1 \
+                and output[-1] == 1 and target[-1] == 1:
+            return (f"are one value per sample but the model outputs one per timestep: {loss} "
+                    f"silently trains all {output[1]} timesteps toward the same target; remove "
+                    f"return_sequences=True from the last RNN, or give targets per timestep"), False
+        if len(expanded) == len(output):
+            pairs = list(zip(expanded[1:], output[1:]))
+            if any(_differs(a, b) and a != 1 and b != 1 for a, b in pairs):
+                return f"cannot broadcast to the output's shape for {loss}", True
+            if any(_differs(a, b) for a, b in pairs):
+                return (f"broadcast silently against the output for {loss}: every output column is "
+                        f"trained toward the same target; make y's shape match the output"), False
+    return None
+
+
+def _fed_as_declared(x, tensor) -> bool:
+    """The output shape is the declared one only if x has the declared input shape (Keras 3
+    accepts, for instance, another number of timesteps, and the output follows it)."""
+    if x is None or tensor is None:
+        return False
+    expected = tensor.shape
+    if len(x) == len(expected) - 1 and expected[-1] == 1:
+        x = tuple(x) + (1,)
+    return len(x) == len(expected) and all(
+        is_known(a) and (b is None or a == b) for a, b in zip(x[1:], expected[1:]))
+
+
+def check(ctx) -> None:
+    for call in ctx.analysis.model_calls:
+        if call.method not in TAKES_Y:
+            continue
+        found = facts(call)
+        x, y = data_shape(found.x), data_shape(found.y)
+        if y is None:
+            continue
+        if x is not None and x and y and _differs(x[0], y[0]):
+            ctx.report(call.node,
+                       f"{call.method}: x has {x[0]} samples but y has {y[0]} (from {found.y.what} at "
+                       f"line {ctx.line(found.y.node)}); Keras raises 'Data cardinality is ambiguous'",
+                       related=[(found.x.node, f"x {format_shape(x)}"), (found.y.node, f"y {format_shape(y)}")],
+                       evidence=Evidence("model_call", ERRORS, model=call.model, method="fit",
+                                         x_shape=(4,) + tuple(x[1:]), y_shape=(5,) + tuple(y[1:]),
+                                         loss=loss_of(call.model, call, ctx.analysis.model_calls) or "mse"))
+            continue
+        output = model_output(call.model)
+        loss = loss_of(call.model, call, ctx.analysis.model_calls)
+        if output is None or loss is None or not _fed_as_declared(x, model_input(call.model)):
+            continue
+        problem = _problem(y, output.shape, loss)
+        if problem:
+            message, fails = problem
+            samples = fixed_batch(call.model) or 4
+            evidence = Evidence("model_call", ERRORS, model=call.model, method="fit",
+                                x_shape=(samples,) + tuple(x[1:]), y_shape=(samples,) + tuple(y[1:]),
+                                loss=loss) if fails else None
+            ctx.report(
+                call.node,
+                f"{call.method}: targets y {format_shape(y)} (from {found.y.what} at line "
+                f"{ctx.line(found.y.node)}) {message}; the model outputs {format_shape(output.shape)} "
+                f"from {ctx.where(output.origin)}{'' if fails else ' (this trains without an error)'}",
+                related=[(found.y.node, f"y gets its shape {format_shape(y)} here"),
+                         (output.origin.node if output.origin else None,
+                          f"the output {format_shape(output.shape)} comes from here")],
+                evidence=evidence,
+            )
+
+
+RULE = Rule(
+    code="SL132",
+    name="target-data-mismatch",
+    summary="The targets y given to fit / evaluate cannot match the model's output and loss.",
+    what="""
+        Compares ``y`` (known from numpy, ``to_categorical``, the built-in datasets) with the
+        model output and the loss given to ``compile``: another number of samples than ``x``;
+        integer labels with ``categorical_crossentropy``; one-hot labels with
+        ``sparse_categorical_crossentropy``; targets of another shape with a cross-entropy;
+        per-sample targets against per-timestep outputs (``return_sequences=True``).
+    """,
+    why="""
+        Some of these fail in ``fit`` (``Arguments target and output must have the same
+        shape``, ``Data cardinality is ambiguous``).  Others train without an error and learn
+        the wrong thing: with ``mse``, targets (samples, 1) against outputs (samples, 5, 1)
+        broadcast, so every timestep is trained toward the same value.  The message says which
+        of the two happens.  Keras adds a missing trailing axis of 1 to targets, so y of shape
+        (samples,) for a (None, 1) output is fine and not reported.
+    """,
+    invalid=[
+        """
+        import numpy as np
+        import keras
+
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(5, activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        labels = np.random.randint(0, 5, size=(100,))
+        model.fit(np.random.rand(100, 20), labels)  # expect: SL132
+        """,
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        model = Sequential()
+        model.add(LSTM(16, input_shape=(10, 1), return_sequences=True))
+        model.add(Dense(1))
+        model.compile(loss="mse", optimizer="adam")
+        model.fit(np.zeros((50, 10, 1)), np.zeros((50, 1)))  # expect: SL132
+        """,
+    ],
+    valid=[
+        """
+        import numpy as np
+        import keras
+
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(5, activation="softmax")])
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+        labels = np.random.randint(0, 5, size=(100,))
+        model.fit(np.random.rand(100, 20), labels)
+        """,
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        model = Sequential()
+        model.add(LSTM(16, input_shape=(10, 1), return_sequences=True))
+        model.add(Dense(1))
+        model.compile(loss="mse", optimizer="adam")
+        model.fit(np.zeros((50, 10, 1)), np.zeros((50, 10)))
+        """,
+    ],
+    check=check,
+)

@@ -1,0 +1,84 @@
+from shapelint.rule import Rule
+from shapelint.shapes import format_shape
+from shapelint.synthesize import Evidence
+from shapelint.training import facts, model_input
+from shapelint.values import DatasetVal
+
+
+def check(ctx) -> None:
+    for call in ctx.analysis.model_calls:
+        if call.method not in ("fit", "evaluate", "predict"):
+            continue
+        dataset = facts(call).x
+        tensor = model_input(call.model)
+        if not isinstance(dataset, DatasetVal) or dataset.batch is not None or tensor is None:
+            continue
+        element = dataset.element
+        if isinstance(element, tuple) and element and isinstance(element[0], tuple):
+            element = element[0]  # (features, labels)
+        if not isinstance(element, tuple) or len(element) != len(tensor.shape) - 1:
+            continue
+        discarded = getattr(dataset, "discarded_batch", None)
+        note = ""
+        if discarded is not None:
+            note = (f"; the .batch() at line {ctx.line(discarded)} returns a new dataset, which is "
+                    f"thrown away: assign it (data = data.batch(...))")
+        ctx.report(
+            call.node,
+            f"{call.method} gets a tf.data.Dataset that is never batched: from_tensor_slices at line "
+            f"{ctx.line(dataset.node)} yields one sample of shape {format_shape(element)} at a "
+            f"time, but the model wants batches {format_shape(tensor.shape)}; add .batch(32)"
+            f"{note}",
+            related=[(dataset.node, f"one element is {format_shape(element)}")],
+            evidence=Evidence("model_call", ("Invalid input shape", "expected min_ndim", "incompatible"),
+                              model=call.model, method="dataset_predict", x_shape=(4,) + tuple(element)),
+        )
+
+
+RULE = Rule(
+    code="SL133",
+    name="unbatched-dataset",
+    summary="A tf.data.Dataset that is never .batch()ed is given to fit / predict / evaluate.",
+    what="""
+        Reports a ``tf.data.Dataset.from_tensor_slices(...)`` pipeline without ``.batch()``
+        given to ``fit`` / ``evaluate`` / ``predict`` when its elements have one dimension less
+        than the model input, and says so when a ``.batch()`` result was thrown away.
+    """,
+    why="""
+        ``from_tensor_slices`` yields one sample at a time; Keras takes each element of a
+        dataset as a whole batch, so the model receives (75,) where it wants (None, 75) and
+        ``fit`` fails with ``Invalid input shape`` (Keras 2: ``expected min_ndim=2, found
+        ndim=1``).  ``data.batch(100)`` alone does nothing: datasets are immutable.
+    """,
+    invalid=[
+        """
+        import numpy as np
+        import tensorflow as tf
+        from tensorflow import keras
+
+        X = np.random.rand(1000, 75)
+        y = np.random.rand(1000)
+        data = tf.data.Dataset.from_tensor_slices((X, y))
+        data.batch(batch_size=100, drop_remainder=True)
+        model = keras.Sequential([keras.Input((75,)), keras.layers.Dense(1)])
+        model.compile(loss="mse")
+        model.fit(data, epochs=10)  # expect: SL133
+        """,
+    ],
+    valid=[
+        """
+        import numpy as np
+        import tensorflow as tf
+        from tensorflow import keras
+
+        X = np.random.rand(1000, 75)
+        y = np.random.rand(1000)
+        data = tf.data.Dataset.from_tensor_slices((X, y))
+        data = data.batch(batch_size=100, drop_remainder=True)
+        model = keras.Sequential([keras.Input((75,)), keras.layers.Dense(1)])
+        model.compile(loss="mse")
+        model.fit(data, epochs=10)
+        """,
+    ],
+    check=check,
+)
