@@ -1,5 +1,6 @@
 from shapelint.rule import Rule, keyword_node
-from shapelint.training import facts, is_dataset, stateful_layer
+from shapelint.shapes import is_known
+from shapelint.training import DEFAULT_BATCH_SIZE, data_shape, facts, stateful_layer
 
 
 def check(ctx) -> None:
@@ -8,19 +9,24 @@ def check(ctx) -> None:
             continue
         layer = stateful_layer(call.model)
         found = facts(call)
-        if layer is None or is_dataset(found.x):
-            continue  # a Dataset is consumed in its own order; shuffle= does not apply
+        data = data_shape(found.x)
+        if layer is None or data is None:
+            continue  # shuffle= applies to arrays only: datasets and generators keep their order
+        size = DEFAULT_BATCH_SIZE if found.batch_size is None else found.batch_size
+        if data and is_known(data[0]) and isinstance(size, int) and data[0] <= size:
+            continue  # a single batch per epoch
         shuffle = found.arg("shuffle", True)
         if shuffle is not True:
             continue
         where = keyword_node(call.node, "shuffle")
         given = "shuffle=True" if where is not call.node else "fit shuffles by default (shuffle=True)"
+        reset = "model.reset_states()" if call.model.keras < 3 else "layer.reset_states() on the stateful layers"
         ctx.report(
             where,
             f"{given}, but the model has a stateful {layer.name} (line {ctx.line(layer.node)}): each "
             f"batch's state is carried into the next batch, which after shuffling holds other "
             f"sequences, so the model learns from state that belongs to a different sequence; "
-            f"pass shuffle=False (and call model.reset_states() between epochs)",
+            f"pass shuffle=False (and call {reset} between epochs)",
             related=[(layer.node, "the stateful layer")],
         )
 
@@ -30,9 +36,10 @@ RULE = Rule(
     name="stateful-shuffle",
     summary="fit on a stateful model without shuffle=False.",
     what="""
-        Reports ``fit`` on a model with a stateful RNN when ``shuffle`` is not ``False``
-        (Keras shuffles by default).  Not reported for ``tf.data`` datasets, whose order is
-        their own.
+        Reports ``fit`` on numpy data (shapelint knows its shape) for a model with a stateful
+        RNN when ``shuffle`` is not ``False`` (Keras shuffles by default).  Not reported for
+        ``tf.data`` datasets and generators, whose order is their own, nor when all the data
+        fits in one batch.
     """,
     why="""
         ``stateful=True`` means row i of each batch continues the sequence of row i of the
@@ -41,26 +48,30 @@ RULE = Rule(
     """,
     invalid=[
         """
+        import numpy as np
         import keras
 
+        trainX, trainY = np.random.rand(200, 3, 1), np.random.rand(200, 1)
         model = keras.Sequential([keras.Input(batch_shape=(1, 3, 1)), keras.layers.LSTM(4, stateful=True),
                                   keras.layers.Dense(1)])
         model.compile(loss="mse", optimizer="adam")
         for i in range(100):
             model.fit(trainX, trainY, epochs=1, batch_size=1, verbose=2)  # expect: SL113
-            model.reset_states()
+            model.layers[0].reset_states()
         """,
     ],
     valid=[
         """
+        import numpy as np
         import keras
 
+        trainX, trainY = np.random.rand(200, 3, 1), np.random.rand(200, 1)
         model = keras.Sequential([keras.Input(batch_shape=(1, 3, 1)), keras.layers.LSTM(4, stateful=True),
                                   keras.layers.Dense(1)])
         model.compile(loss="mse", optimizer="adam")
         for i in range(100):
             model.fit(trainX, trainY, epochs=1, batch_size=1, verbose=2, shuffle=False)
-            model.reset_states()
+            model.layers[0].reset_states()
         """,
     ],
     check=check,

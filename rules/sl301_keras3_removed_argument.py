@@ -1,6 +1,6 @@
-from shapelint.rule import Rule, keyword_node, render
+from shapelint.rule import Rule, keyword_node, render, source_text
 from shapelint.synthesize import Evidence
-from shapelint.values import LayerVal, ListVal
+from shapelint.values import LayerVal, SequentialVal
 
 REJECTED = ("Unrecognized keyword arguments", "unexpected keyword argument",
             "missing 1 required positional argument")
@@ -18,51 +18,67 @@ KERAS1_RENAMES = {
 FIT_RENAMES = {"nb_epoch": "epochs"}
 
 
-def _shape_after_batch(layer):
-    shape = layer.arg("batch_input_shape")
-    if isinstance(shape, ListVal) and shape.items is not None:
-        shape = tuple(shape.items)
-    if isinstance(shape, tuple) and shape:
-        return render(shape)
-    if layer.given("input_shape") and isinstance(layer.arg("input_shape"), tuple):
-        batch = layer.arg("batch_size") if layer.given("batch_size") else "batch_size"
-        return render((batch,) + tuple(layer.arg("input_shape")))
-    return "(batch_size, ...)"
+def _code(layer, name):
+    """The argument as the user wrote it (their own names, not shapelint's values)."""
+    arg = keyword_node(layer.node, name)
+    return source_text(arg.value) if arg is not layer.node else render(layer.arg(name))
 
 
-def _layer_messages(layer: LayerVal):
+def _declared(layer) -> str:
+    if layer.given("batch_input_shape"):
+        return f"keras.Input(batch_shape={_code(layer, 'batch_input_shape')})"
+    if layer.given("input_shape"):
+        return f"keras.Input(shape={_code(layer, 'input_shape')}, batch_size={_code(layer, 'batch_size')})"
+    return f"keras.Input(shape=(...), batch_size={_code(layer, 'batch_size')})"
+
+
+def _timesteps_features(layer) -> str:
+    steps = _code(layer, "input_length") if layer.given("input_length") else "timesteps"
+    features = _code(layer, "input_dim") if layer.given("input_dim") else "features"
+    return f"keras.Input(shape=({steps}, {features}))"
+
+
+def _layer_messages(layer: LayerVal, declares_input: bool):
+    """(argument, message) for every argument Keras 3 rejects on this layer."""
     name = layer.name
     if layer.given("batch_input_shape"):
         yield "batch_input_shape", (
             f"batch_input_shape was removed in Keras 3 ({name} raises 'Unrecognized keyword "
-            f"arguments'): declare the input first with keras.Input(batch_shape="
-            f"{_shape_after_batch(layer)}) (in a Sequential list or model.add) and drop it here")
+            f"arguments'): remove it, and declare the input as the model's first element: "
+            f"{_declared(layer)}")
     if layer.given("batch_size"):
         yield "batch_size", (
             f"batch_size on a layer was removed in Keras 3 ({name} raises 'Unrecognized keyword "
-            f"arguments'): declare the input first with keras.Input(batch_shape="
-            f"{_shape_after_batch(layer)})")
+            f"arguments'): remove it, and declare the input as the model's first element: "
+            f"{_declared(layer)}")
     if layer.given("input_length") and name != "Embedding":
         yield "input_length", (
             f"input_length was removed in Keras 3 ({name} raises 'Unrecognized keyword "
-            f"arguments'): give the timesteps in the input shape, keras.Input(shape="
-            f"({render(layer.arg('input_length'))}, features))")
-    if layer.given("input_dim") and layer.spec.recurrent:
+            f"arguments'): remove it; the timesteps belong in the model's input: "
+            f"{_timesteps_features(layer)}")
+    if layer.given("input_dim") and layer.spec.recurrent and declares_input:
         yield "input_dim", (
-            f"input_dim on {name} means input_shape=({render(layer.arg('input_dim'))},) in Keras 3, "
-            f"a 2-D input that an RNN cannot take (Keras 2 read it as the number of features): "
-            f"declare keras.Input(shape=(timesteps, {render(layer.arg('input_dim'))}))")
+            f"input_dim on the first layer means input_shape=({_code(layer, 'input_dim')},) in "
+            f"Keras 3, a 2-D input that an RNN cannot take (Keras 2 read it as the number of "
+            f"features): declare {_timesteps_features(layer)} instead")
     for old, new in KERAS1_RENAMES.items():
         if layer.given(old) and old not in layer.spec.positional:  # Embedding's output_dim is real
-            yield old, (f"{old}= is a Keras 1 argument that Keras 3 rejects ('Unrecognized keyword "
-                        f"arguments'): use {new}=")
+            yield old, (f"{old}= is a Keras 1 argument that Keras 3 does not know (a TypeError or "
+                        f"'Unrecognized keyword arguments'): use {new}=")
+
+
+def _first_layers(analysis) -> set:
+    """Layers that declare a Sequential model's input (the first entry)."""
+    return {id(app.layer) for app in analysis.applications
+            if isinstance(app.model, SequentialVal) and app.index == 0 and app.wrapper is None}
 
 
 def check(ctx) -> None:
+    first = _first_layers(ctx.analysis)
     for layer in ctx.analysis.layers:
         if layer.keras < 3 or layer.spec.kind == "input":
             continue
-        for arg, message in _layer_messages(layer):
+        for arg, message in _layer_messages(layer, id(layer) in first):
             if arg == "input_dim":
                 evidence = Evidence("construct", ("expected ndim=3",), layer=layer, arg=arg, keep=(arg,))
             else:
@@ -75,9 +91,15 @@ def check(ctx) -> None:
         for old, new in FIT_RENAMES.items():
             if old in call.kwargs:
                 ctx.report(keyword_node(call.node, old),
-                           f"{call.method}({old}=...) was removed after Keras 1 and raises a "
-                           f"TypeError: use {new}=",
+                           f"{call.method}({old}=...) is a Keras 1 argument that Keras 3 and tf_keras "
+                           f"reject with a TypeError: use {new}=",
                            evidence=Evidence("fit", (old,), call=call, arg=old))
+        if call.method == "reset_states" and call.model.keras >= 3:
+            ctx.report(call.node,
+                       "Keras 3 models have no reset_states() (AttributeError): reset the stateful "
+                       "layers instead: for layer in model.layers: if getattr(layer, 'stateful', "
+                       "False): layer.reset_states()",
+                       evidence=Evidence("reset_states", ("has no attribute 'reset_states'",), call=call))
 
 
 RULE = Rule(
@@ -87,9 +109,12 @@ RULE = Rule(
     what="""
         With Keras 3 as the target (the default): ``batch_input_shape=`` and ``batch_size=``
         on a layer, ``input_length=`` on layers other than ``Embedding``, ``input_dim=`` on a
-        recurrent layer (its meaning changed), and Keras 1 names such as ``output_dim=``,
-        ``init=``, ``border_mode=``, ``nb_filter=``.  For every target: ``fit(nb_epoch=...)``.
-        Code imported from ``tf_keras`` is Keras 2 and only gets the ``nb_epoch`` check.
+        recurrent layer that declares a Sequential model's input (its meaning changed), Keras 1
+        names such as ``output_dim=``, ``init=``, ``border_mode=``, ``nb_filter=``, and
+        ``model.reset_states()``, which Keras 3 models no longer have.  For every target:
+        ``fit(nb_epoch=...)`` (Keras 2 here means tf_keras; standalone Keras 2.0-2.3 still
+        accepted nb_epoch with a warning).  Code imported from ``tf_keras`` is Keras 2 and only
+        gets the ``nb_epoch`` check.
     """,
     why="""
         Keras 3 (``keras`` 3, and ``tf.keras`` from TensorFlow 2.16 on) raises ``Unrecognized

@@ -54,9 +54,10 @@ def mentions_framework(source: str) -> bool:
     return any(marker in source for marker in FRAMEWORK_MARKERS)
 
 
-def analyse(module: cst.Module, config: Config) -> Analysis:
+def analyse(module: cst.Module, config: Config, source: Optional[str] = None) -> Analysis:
     analysis = Analysis(target_keras=config.target_keras)
-    Interpreter(module, config.target_keras, analysis).run()
+    scan = source is None or "global" in source or "nonlocal" in source
+    Interpreter(module, config.target_keras, analysis, scan_globals=scan).run()
     return analysis
 
 
@@ -74,7 +75,7 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
         diag = Diagnostic("SL001", "cannot parse: the code is nested too deeply for the parser",
                           path, start, start)
         return _filter([diag], source, path, config)
-    analysis = analyse(module, config)
+    analysis = analyse(module, config, source)
     locator = Locator(module)
     diagnostics: List[Diagnostic] = []
     for rule in all_rules():

@@ -33,11 +33,16 @@ STEP_BUDGET = 60_000  # statements interpreted per file before giving up (values
 
 # Methods of a model that do not change its structure.
 MODEL_METHODS_PURE = {
-    "compile", "summary", "save", "save_weights", "load_weights", "reset_states", "get_weights",
+    "compile", "summary", "save", "save_weights", "load_weights", "get_weights",
     "set_weights", "count_params", "to_json", "get_config", "get_layer", "evaluate_generator",
     "predict_generator", "fit_generator", "export", "reset_metrics",
 }
-MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch"}
+MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+               "reset_states"}
+# Attributes that can be set on a layer or model without changing any shape.
+HARMLESS_ATTRIBUTES = {"trainable", "name", "stop_training", "optimizer", "compiled_loss"}
+# numpy methods that change an array's shape in place.
+IN_PLACE_ARRAY_METHODS = {"resize"}
 # Builtins that neither mutate their arguments nor matter for shapes.
 PURE_BUILTINS = {"print", "isinstance", "str", "repr", "type", "id", "hasattr", "getattr",
                  "callable", "format", "sorted", "reversed", "enumerate", "zip", "float", "bool",
@@ -70,6 +75,7 @@ class Scope:
         self.standalone = standalone  # a function analysed without a call site
         self.assign_counts: Dict[str, int] = {}
         self.stars: List[str] = []  # modules star-imported here
+        self.rebound_elsewhere: frozenset = parent.rebound_elsewhere if parent is not None else frozenset()
         self.unknown_star = False  # a star import from a module shapelint does not know
 
     def lookup(self, name: str, strict: bool = False) -> Any:
@@ -87,6 +93,8 @@ class Scope:
         return BUILTINS.get(name, UNKNOWN)
 
     def bind(self, name: str, value: Any) -> None:
+        if name in self.rebound_elsewhere:
+            value = UNKNOWN  # a function assigns it through `global` / `nonlocal`
         self.vars[name] = value
         self.assign_counts[name] = self.assign_counts.get(name, 0) + 1
 
@@ -109,7 +117,9 @@ class Frame:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, target_keras: int, analysis: Analysis):
+    def __init__(self, module: cst.Module, target_keras: int, analysis: Analysis,
+                 scan_globals: bool = True):
+        self.scan_globals = scan_globals  # False when the source has no global/nonlocal at all
         self.module = module
         self.target_keras = target_keras
         self.analysis = analysis
@@ -121,6 +131,8 @@ class Interpreter:
     # -- entry point ------------------------------------------------------------------
     def run(self) -> None:
         scope = Scope()
+        if self.scan_globals:
+            scope.rebound_elsewhere = _globals_declared(self.module)
         try:
             self.exec_block(self.module.body, Frame(scope))
             # Functions and methods never called with known arguments: analyse them once
@@ -455,8 +467,24 @@ class Interpreter:
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, UNKNOWN, frame)
         else:  # attribute or subscript: the value escapes our view
-            self.eval(target.value if isinstance(target, (cst.Attribute, cst.Subscript)) else target, frame)
+            base = self.eval(target.value, frame) if isinstance(target, (cst.Attribute, cst.Subscript)) \
+                else UNKNOWN
             self.escape(value)
+            if isinstance(target, cst.Attribute):
+                self.mutated(base, target, frame)
+
+    def mutated(self, obj, target: cst.Attribute, frame: Frame) -> None:
+        """``layer.return_sequences = True``, ``X.shape = (...)``: what shapelint recorded about
+        the object no longer holds."""
+        if target.attr.value in HARMLESS_ATTRIBUTES:
+            return
+        if isinstance(obj, LayerVal):
+            obj.args = {}
+            obj.opaque = True  # every argument is unknown from now on
+        elif isinstance(obj, ArrayVal) and isinstance(target.value, cst.Name):
+            frame.scope.bind(target.value.value, UNKNOWN)
+        elif isinstance(obj, (SequentialVal, ListVal)):
+            self.make_uncertain(obj)
 
     # -- expressions ------------------------------------------------------------------
     def eval(self, node, frame: Frame) -> Any:
@@ -732,7 +760,7 @@ class Interpreter:
         if meaning.kind == "model":
             inputs = args[0] if args else kwargs.get("inputs", UNKNOWN)
             outputs = args[1] if len(args) > 1 else kwargs.get("outputs", UNKNOWN)
-            model = FunctionalModelVal(node, inputs, outputs)
+            model = FunctionalModelVal(node, inputs, outputs, keras=keras)
             self.analysis.models.append(model)
             return model
         if meaning.kind == "merge":
@@ -790,6 +818,10 @@ class Interpreter:
                 self.escape(value)
             return UNKNOWN
         if isinstance(receiver, ArrayVal):
+            if name in IN_PLACE_ARRAY_METHODS and isinstance(node.func, cst.Attribute) \
+                    and isinstance(node.func.value, cst.Name):
+                frame.scope.bind(node.func.value.value, UNKNOWN)
+                return None
             return arrays.array_method(receiver, name, args, kwargs, opaque, node)
         if isinstance(receiver, DatasetVal):
             return UNKNOWN if opaque else arrays.dataset_method(receiver, name, args, kwargs, node)
@@ -1074,6 +1106,23 @@ class _JumpFinder(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node):
         return False
+
+
+class _GlobalFinder(cst.CSTVisitor):
+    def __init__(self):
+        self.names = set()
+
+    def visit_Global(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+
+def _globals_declared(module) -> frozenset:
+    finder = _GlobalFinder()
+    module.visit(finder)
+    return frozenset(finder.names)
 
 
 def _has_jump(body) -> bool:

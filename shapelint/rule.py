@@ -83,6 +83,13 @@ def keyword_node(call, name: str):
     return call
 
 
+def source_text(node) -> str:
+    """The code of a node, as written."""
+    import libcst as cst
+
+    return cst.Module(body=[]).code_for_node(node)
+
+
 def render(value) -> str:
     """A literal as the user would write it."""
     from shapelint.values import ListVal, QualName

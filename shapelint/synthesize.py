@@ -263,6 +263,12 @@ def synthesize(evidence: Evidence, target_keras: int) -> Probe:
         writer.lines += [f"output = {layer}({inputs})",
                          f"__result__ = tuple({layer}.input.shape)"]
         return Probe("\n".join(writer.lines), "differs", (tuple(evidence.shape),), keras)
+    if kind == "reset_states":
+        program = "\n".join([
+            "model = keras.Sequential([keras.Input(batch_shape=(1, 2, 1)), keras.layers.LSTM(2, stateful=True)])",
+            "model.reset_states()",
+        ])
+        return Probe(program, "raises", evidence.expect, keras)
     if kind == "model_call":
         return _model_call(evidence, keras)
     raise Unsynthesizable(f"no synthesis for {kind}")

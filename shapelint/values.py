@@ -106,6 +106,7 @@ class FunctionalModelVal:
     node: Any
     inputs: Any
     outputs: Any
+    keras: int = 3
 
 
 @dataclass(eq=False)
