@@ -1,5 +1,5 @@
 from shapelint.rule import Rule
-from shapelint.shapes import format_shape, is_known
+from shapelint.shapes import is_known
 from shapelint.synthesize import Evidence
 from shapelint.training import DEFAULT_BATCH_SIZE, ON_BATCH, data_shape, facts, fixed_batch, stateful_layer
 

@@ -19,24 +19,27 @@ def _tolerated(data, expected) -> bool:
 
 
 def _problem(data, expected, model):
+    """(how TensorFlow shows it, why) for x that cannot be this model's input, else None."""
     want = format_shape(expected)
     if len(data) == len(expected) - 1 and all(is_known(e) for e in expected[1:]) \
             and tuple(data) == tuple(expected[1:]):
-        return "rows", (f"is one sample without its batch axis: Keras reads its first axis as samples "
-                f"({data[0]} samples of shape {format_shape(tuple(data[1:]))}), not one sample of "
-                f"{want}; add the batch axis: x[None] or np.expand_dims(x, 0)")
+        sample = format_shape(tuple(data[1:]))
+        return "rows", (f"is one sample without its batch axis: Keras reads its first axis as "
+                        f"samples ({data[0]} samples of shape {sample}), not one sample of {want}; "
+                        f"add the batch axis: x[None] or np.expand_dims(x, 0)")
     if len(data) != len(expected):
         if _tolerated(data, expected):
             return None
-        return "raises", (f"has {len(data)} dimensions but the model input is {len(expected)}-D {want} "
-                f"(samples first{', then timesteps, features' if len(expected) == 3 else ''}); "
-                f"reshape it, e.g. x.reshape({', '.join(str(d) if is_known(d) else '-1' for d in (data[0],) + tuple(expected[1:]))})")
+        target = ", ".join(str(d) if is_known(d) else "-1" for d in (data[0],) + tuple(expected[1:]))
+        axes = ", then timesteps, features" if len(expected) == 3 else ""
+        return "raises", (f"has {len(data)} dimensions but the model input is {len(expected)}-D "
+                          f"{want} (samples first{axes}); reshape it, e.g. x.reshape({target})")
     consumers = first_consumers(model)
     if consumers and all(layer.name in WEIGHTED_LAST_AXIS for layer in consumers) \
             and is_known(data[-1]) and is_known(expected[-1]) and data[-1] != expected[-1]:
-        return "raises", (f"has {data[-1]} features on its last axis but the model input {want} has "
-                f"{expected[-1]}, and the first layer's weights are sized for {expected[-1]}; "
-                f"fix the model's input shape or the data")
+        return "raises", (f"has {data[-1]} features on its last axis but the model input {want} "
+                          f"has {expected[-1]}, and the first layer's weights are sized for "
+                          f"{expected[-1]}; fix the model's input shape or the data")
     return None
 
 
