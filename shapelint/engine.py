@@ -90,7 +90,7 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
             )
             diagnostics.append(Diagnostic(finding.code, finding.message, path,
                                           locator.start(finding.node), locator.end(finding.node),
-                                          related, probe=_probe(finding, config)))
+                                          related, probe=_probe(finding, config) if config.confirm else None))
     return _filter(diagnostics, source, path, config)
 
 

@@ -550,11 +550,7 @@ class Interpreter:
             if attr == "shape" and base.shape is not None:
                 return tuple(UNKNOWN if d is UNKNOWN_DIM else d for d in base.shape)
             return UNKNOWN
-        if isinstance(base, (SequentialVal, FunctionalModelVal, ListVal, tuple)) or isinstance(
-            base, (str,)
-        ):
-            return BoundMethod(base, attr)
-        if isinstance(base, (LayerVal, DatasetVal)):
+        if isinstance(base, (SequentialVal, FunctionalModelVal, ListVal, tuple, str, LayerVal, DatasetVal)):
             return BoundMethod(base, attr)
         return UNKNOWN
 
@@ -796,9 +792,7 @@ class Interpreter:
             if name in MODEL_CALLS or name == "compile":
                 self.analysis.model_calls.append(
                     ModelCall(receiver, name, node, list(args), dict(kwargs), opaque))
-                for value in list(args) + list(kwargs.values()):
-                    self.escape_model_free(value)
-                return UNKNOWN
+                return UNKNOWN  # data is read, never changed: nothing escapes
             if name in MODEL_METHODS_PURE:
                 return UNKNOWN
             self.make_uncertain(receiver) if isinstance(receiver, SequentialVal) else None
@@ -828,10 +822,6 @@ class Interpreter:
         for value in list(args) + list(kwargs.values()):
             self.escape(value)
         return UNKNOWN
-
-    def escape_model_free(self, value):
-        """Arguments of fit/predict: data, never mutated; lists of arrays are fine."""
-        return None
 
     def call_function(self, fn: FunctionVal, args, kwargs, opaque, node, frame):
         if frame.depth >= MAX_CALL_DEPTH:

@@ -142,6 +142,23 @@ def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
     return app.output
 
 
+def upstream(tensors):
+    """The applications that compute ``tensors`` (in no order) and the root tensors they
+    start from: the one walk over the graph that summaries and training rules share."""
+    apps, roots, seen_roots, stack = {}, [], set(), list(tensors)
+    while stack:
+        tensor = stack.pop()
+        app = tensor.producer
+        if app is None:
+            if id(tensor) not in seen_roots:
+                seen_roots.add(id(tensor))
+                roots.append(tensor)
+        elif id(app) not in apps:
+            apps[id(app)] = app
+            stack.extend(app.inputs)
+    return apps, roots
+
+
 def shape_producer(tensor: Tensor):
     """The application that gave ``tensor`` its shape, looking through shape-preserving layers."""
     app = tensor.producer

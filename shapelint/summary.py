@@ -9,6 +9,7 @@ import libcst as cst
 
 from .config import Config
 from .engine import Locator, analyse
+from .propagate import upstream
 from .shapes import Tensor, format_shape
 from .values import FunctionalModelVal, LayerVal, ListVal, SequentialVal
 
@@ -87,23 +88,12 @@ def _tensors(value) -> List[Tensor]:
 
 def _functional(model: FunctionalModelVal, analysis, locator, path) -> ModelSummary:
     summary = ModelSummary("Model", path, locator.start(model.node).line)
-    needed, stack, roots = set(), _tensors(model.outputs), []
-    while stack:
-        tensor = stack.pop()
-        if tensor.producer is None:
-            roots.append(tensor)
-            continue
-        if id(tensor.producer) in needed:
-            continue
-        needed.add(id(tensor.producer))
-        stack.extend(tensor.producer.inputs)
+    needed, roots = upstream(_tensors(model.outputs))
     if not needed and not roots:
         summary.rows.append(Row("?", summary.line, "?", None))
         return summary
-    seen_roots = set()
     for root in roots:
-        if id(root) not in seen_roots and root.origin is not None:
-            seen_roots.add(id(root))
+        if root.origin is not None:
             summary.rows.append(Row("InputLayer", locator.start(root.origin.node).line,
                                     format_shape(root.shape), 0))
     counted = set()

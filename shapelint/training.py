@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional
 
+from .propagate import upstream
 from .shapes import Tensor, is_known
 from .values import UNKNOWN, ArrayVal, DatasetVal, FunctionalModelVal, LayerVal, SequentialVal
 
@@ -72,16 +73,8 @@ def model_layers(model) -> List[LayerVal]:
     if isinstance(model, SequentialVal):
         return [e for e in model.entries if isinstance(e, LayerVal)]
     if isinstance(model, FunctionalModelVal) and isinstance(model.outputs, Tensor):
-        seen, stack, layers = set(), [model.outputs], []
-        while stack:
-            tensor = stack.pop()
-            app = tensor.producer
-            if app is None or id(app) in seen:
-                continue
-            seen.add(id(app))
-            layers.append(app.layer)
-            stack.extend(app.inputs)
-        return layers
+        apps, _roots = upstream([model.outputs])
+        return [app.layer for app in apps.values()]
     return []
 
 
