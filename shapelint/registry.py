@@ -8,6 +8,10 @@ from typing import Dict, List, Optional
 
 from .rule import Rule
 
+# Where a rule's documentation lives: its own module, which holds what it does, why, and the
+# examples.  Every front end (language server, SARIF) links through ``docs_url``.
+REPOSITORY = "https://github.com/shapelint/shapelint"
+
 
 @lru_cache(maxsize=1)
 def all_rules() -> List[Rule]:
@@ -42,3 +46,11 @@ def rule_by_name_or_code(key: str) -> Optional[Rule]:
 
 def known_codes() -> List[str]:
     return [rule.code for rule in all_rules()]
+
+
+def docs_url(code: str) -> str:
+    """The rule's documentation: ``rules/sl101_rank_mismatch.py`` for SL101 (rank-mismatch)."""
+    rule = rule_for(code)
+    if rule is None:
+        return f"{REPOSITORY}/blob/main/README.md#rules"
+    return f"{REPOSITORY}/blob/main/rules/{rule.code.lower()}_{rule.name.replace('-', '_')}.py"
