@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -11,16 +10,28 @@ from typing import List, Optional, Sequence
 from . import __version__
 from .config import Config, ConfigError, find_pyproject, load_config, parse_target, validate_selectors
 from .confirm import REFUTED, confirm
-from .diagnostics import Diagnostic
-from .engine import lint_file, unreadable
 from .files import discover
+from .formats import FORMATS, render, statistics
 from .registry import all_rules, rule_by_name_or_code
+from .runner import STDIN, lint_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(text: str) -> List[str]:
     return [c for c in (part.strip() for part in text.split(",")) if c]
+
+
+def _jobs(text: str) -> Optional[int]:
+    if text == "auto":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected 1 or more")
+    return value
 
 
 def check_parser() -> argparse.ArgumentParser:
@@ -31,11 +42,22 @@ def check_parser() -> argparse.ArgumentParser:
                "('shapelint rule --all' lists the rules); 'shapelint summary PATH' prints a "
                "static model.summary() of every model found.",
     )
-    parser.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="files or directories (default: .); '-' reads standard input")
     parser.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable")
     parser.add_argument("--extend-select", type=_codes, default=[], help="enable these on top of the selection")
     parser.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to disable")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format: text (default), concise, json, github, sarif")
+    parser.add_argument("--statistics", action="store_true",
+                        help="after the findings, print how many there are of each code")
+    parser.add_argument("--stdin-filename", metavar="NAME",
+                        help="the name to report standard input ('-') under; per-file-ignores use it")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="worker processes: 'auto' (default: one per CPU when there is enough "
+                             "to parse), 1 for none")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--target-keras", help="Keras major version the code targets: 2 or 3 (default 3)")
     parser.add_argument("--no-confirm", action="store_true",
@@ -69,10 +91,6 @@ def resolve_config(args) -> Config:
     return replace(config, **changes)
 
 
-def format_text(diag: Diagnostic) -> str:
-    return f"{diag.path}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}{diag.suffix()}"
-
-
 def run_check(argv: Sequence[str]) -> int:
     parser = check_parser()
     args = parser.parse_args(argv)
@@ -81,32 +99,24 @@ def run_check(argv: Sequence[str]) -> int:
     except ConfigError as exc:
         print(f"shapelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    paths = args.paths or [Path(".")]
-    diagnostics: List[Diagnostic] = []
-    internal_errors = 0
-    for path, problem in discover(paths, config):
-        if problem is not None:
-            found = unreadable(str(path), problem, config)
-        else:
-            try:
-                found = lint_file(path, config)
-            except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the run
-                internal_errors += 1
-                print(f"shapelint: internal error on {path}: {type(exc).__name__}: {exc} "
-                      f"(please report it)", file=sys.stderr)
-                continue
-        diagnostics.extend(found)
+    paths = args.paths or [Path(STDIN if args.stdin_filename else ".")]
+    run = lint_paths(paths, config, jobs=args.jobs, use_cache=not args.no_cache,
+                     stdin_name=args.stdin_filename)
+    for path, error in run.errors:
+        print(f"shapelint: internal error on {path}: {error} (please report it)", file=sys.stderr)
+    diagnostics = run.diagnostics
     if config.confirm:
         diagnostics = confirm(diagnostics, notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
         if not args.show_refuted:
             diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
-    if args.format == "json":
-        print(json.dumps([d.to_dict() for d in diagnostics], indent=2))
-    else:
-        for diag in diagnostics:
-            print(format_text(diag))
+    sys.stdout.write(render(diagnostics, args.format))
+    if args.statistics:
+        # Machine-readable formats keep standard output parseable: the counts go to stderr.
+        stream = sys.stderr if args.format in ("json", "sarif") else sys.stdout
+        for line in statistics(diagnostics):
+            print(line, file=stream)
     diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
-    if internal_errors:
+    if run.errors:
         return EXIT_ERROR
     if diagnostics and not args.exit_zero:
         return EXIT_FINDINGS
@@ -176,6 +186,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return run_rule(argv[1:])
         if argv and argv[0] == "summary":
             return run_summary(argv[1:])
+        if argv and argv[0] == "server":
+            from .server import main as serve
+            return serve(argv[1:])
         if argv and argv[0] == "check":
             argv = argv[1:]
         return run_check(argv)

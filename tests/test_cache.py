@@ -1,0 +1,185 @@
+"""The result cache and the process pool: same answers, fewer parses, never a crash."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shapelint import cache as cache_module
+from shapelint.cache import diagnostic_from_data, diagnostic_to_data, settings_fingerprint
+from shapelint.config import Config
+from shapelint.confirm import confirm
+from shapelint.runner import POOL_MIN_FILES, Job, choose_workers, lint_paths
+from shapelint.synthesize import Probe
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+BAD = """\
+from keras.models import Sequential
+from keras.layers import LSTM, Dense
+
+model = Sequential()
+model.add(LSTM(32, input_shape=(600, 8)))
+model.add(LSTM(32))
+model.add(Dense(1, activation="softmax"))
+"""
+
+
+def run(*args, cwd, env=None):
+    return subprocess.run([sys.executable, "-m", "shapelint", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
+def as_rows(diagnostics):
+    return [(d.path, d.start, d.end, d.code, d.message, d.related) for d in diagnostics]
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("SHAPELINT_CACHE_DIR", str(directory))
+    return directory
+
+
+def test_second_run_answers_from_the_cache_with_probes(cache_dir):
+    config = Config()
+    first = lint_paths([FIXTURES], config, jobs=1)
+    assert first.cached == 0 and first.parsed > 20
+    second = lint_paths([FIXTURES], config, jobs=1)
+    assert second.parsed == 0 and second.cached == first.parsed
+    assert as_rows(second.diagnostics) == as_rows(first.diagnostics)
+    probes = [(type(d.probe), d.probe.key if isinstance(d.probe, Probe) else d.probe)
+              for d in first.diagnostics]
+    assert probes == [(type(d.probe), d.probe.key if isinstance(d.probe, Probe) else d.probe)
+                      for d in second.diagnostics]
+    assert sum(isinstance(d.probe, Probe) for d in second.diagnostics) > 10
+
+
+def test_cached_findings_are_confirmed_like_fresh_ones(cache_dir, tmp_path):
+    (tmp_path / "model.py").write_text(BAD)
+    fresh = confirm(lint_paths([tmp_path / "model.py"], Config(), jobs=1).diagnostics)
+    cached_run = lint_paths([tmp_path / "model.py"], Config(), jobs=1)
+    assert cached_run.cached == 1
+    again = confirm(cached_run.diagnostics)
+    assert [(d.code, d.verdict, d.tf_message) for d in again] == \
+        [(d.code, d.verdict, d.tf_message) for d in fresh]
+    assert again[0].verdict == "confirmed"
+
+
+def test_probe_round_trip_keeps_tuples():
+    from shapelint.diagnostics import Diagnostic, Position, Related
+
+    probe = Probe("x = 1", "differs", ((None, 3, 4),), 2)
+    diag = Diagnostic("SL103", "m", "p.py", Position(1, 2), Position(1, 5),
+                      (Related("p.py", Position(1, 1), Position(1, 2), "r"),), probe=probe)
+    back = diagnostic_from_data(json.loads(json.dumps(diagnostic_to_data(diag))))
+    assert back == diag and back.probe == probe and back.probe.key == probe.key
+
+
+def test_a_changed_file_is_linted_again(cache_dir, tmp_path):
+    model = tmp_path / "model.py"
+    model.write_text(BAD)
+    assert [d.code for d in lint_paths([model], Config(confirm=False), jobs=1).diagnostics] == ["SL101", "SL121"]
+    model.write_text(BAD.replace("model.add(LSTM(32))\n", "model.add(LSTM(32))  # noqa\n"))
+    result = lint_paths([model], Config(confirm=False), jobs=1)
+    assert (result.cached, [d.code for d in result.diagnostics]) == (0, ["SL121"])
+
+
+def test_settings_and_code_are_part_of_the_key(monkeypatch, tmp_path):
+    base = settings_fingerprint(Config())
+    assert settings_fingerprint(Config(ignore=("SL121",))) != base
+    assert settings_fingerprint(Config(target_keras=2)) != base
+    assert settings_fingerprint(Config(confirm=False)) != base
+    assert settings_fingerprint(Config(per_file_ignores={"a/*": ("SL101",)})) != base
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "edited")
+    assert settings_fingerprint(Config()) != base
+
+
+def test_code_fingerprint_follows_the_source_files(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    before = cache_module.fingerprint_files([tmp_path])
+    (tmp_path / "a.py").write_text("x = 2\n")
+    assert cache_module.fingerprint_files([tmp_path]) != before
+    # The real one covers the package and the rules, which live in another folder.
+    rules = Path(__import__("shapelint.rules").rules.__path__[0])
+    assert any(rules.glob("sl101_*.py"))
+    assert len(cache_module.code_fingerprint()) == 64
+
+
+def test_ignore_through_the_cache(cache_dir, tmp_path):
+    (tmp_path / "model.py").write_text(BAD)
+    lint_paths([tmp_path / "model.py"], Config(confirm=False), jobs=1)
+    result = lint_paths([tmp_path / "model.py"], Config(confirm=False, ignore=("SL101",)), jobs=1)
+    assert (result.cached, [d.code for d in result.diagnostics]) == (0, ["SL121"])
+
+
+def test_corrupted_cache_is_a_miss(cache_dir, tmp_path):
+    (tmp_path / "model.py").write_text(BAD)
+    config = Config(confirm=False)
+    expected = as_rows(lint_paths([tmp_path / "model.py"], config, jobs=1).diagnostics)
+    (path,) = (cache_dir / "results-v1").glob("*.json")
+    data = json.loads(path.read_text())
+    for entry in data["entries"].values():
+        entry[1] = [{"code": "SL101"}]  # valid JSON, damaged entry
+    path.write_text(json.dumps(data))
+    result = lint_paths([tmp_path / "model.py"], config, jobs=1)
+    assert (result.cached, as_rows(result.diagnostics)) == (0, expected)
+    path.write_text("{not json")
+    assert as_rows(lint_paths([tmp_path / "model.py"], config, jobs=1).diagnostics) == expected
+    path.write_bytes(b"\x00\xff" * 10)
+    assert as_rows(lint_paths([tmp_path / "model.py"], config, jobs=1).diagnostics) == expected
+    assert lint_paths([tmp_path / "model.py"], config, jobs=1).cached == 1  # rewritten
+
+
+def test_unwritable_cache_never_crashes(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SHAPELINT_CACHE_DIR", str(blocker / "cache"))  # a folder under a file
+    (tmp_path / "model.py").write_text(BAD)
+    result = lint_paths([tmp_path / "model.py"], Config(confirm=False), jobs=1)
+    assert [d.code for d in result.diagnostics] == ["SL101", "SL121"]
+    cli = run("--no-confirm", "model.py", cwd=tmp_path, env={**os.environ})
+    assert (cli.returncode, cli.stderr) == (1, "")
+    assert "model.py:6:11: SL101" in cli.stdout
+
+
+def test_cli_cache_and_no_cache(cache_dir, tmp_path):
+    (tmp_path / "model.py").write_text(BAD)
+    env = {**os.environ}
+    no_cache = run("--no-confirm", "--no-cache", "model.py", cwd=tmp_path, env=env)
+    assert not cache_dir.exists()
+    first = run("--no-confirm", "model.py", cwd=tmp_path, env=env)
+    assert len(list((cache_dir / "results-v1").glob("*.json"))) == 1
+    second = run("--no-confirm", "model.py", cwd=tmp_path, env=env)
+    assert no_cache.stdout == first.stdout == second.stdout and "SL101" in first.stdout
+    assert second.returncode == 1
+
+
+def test_pool_gives_the_same_findings_in_the_same_order(cache_dir):
+    config = Config(confirm=False)
+    one = lint_paths([FIXTURES], config, jobs=1, use_cache=False)
+    pool = lint_paths([FIXTURES], config, jobs=2, use_cache=False)
+    assert (one.workers, pool.workers) == (1, 2)
+    assert as_rows(pool.diagnostics) == as_rows(one.diagnostics)
+    assert not pool.errors
+
+
+def test_cli_jobs(tmp_path):
+    one = run("--no-confirm", "--no-cache", "-j", "1", FIXTURES, cwd=tmp_path)
+    two = run("--no-confirm", "--no-cache", "-j", "2", FIXTURES, cwd=tmp_path)
+    auto = run("--no-confirm", "--no-cache", "--jobs", "auto", FIXTURES, cwd=tmp_path)
+    assert one.stdout == two.stdout == auto.stdout and one.stdout.count("SL1") > 20
+    assert run("-j", "0", FIXTURES, cwd=tmp_path).returncode == 2
+    assert run("-j", "many", FIXTURES, cwd=tmp_path).returncode == 2
+
+
+def test_small_runs_stay_in_process():
+    small = [Job(f"f{i}.py", text="import keras\n" * 10) for i in range(3)]
+    assert choose_workers(small, None) == 1
+    assert choose_workers(small, 2) == 2  # asked for explicitly
+    big = [Job(f"f{i}.py", text="import keras\n" * 2000) for i in range(POOL_MIN_FILES)]
+    assert choose_workers(big, None) == min(os.cpu_count() or 1, len(big))
+    assert choose_workers(big, 1) == 1
