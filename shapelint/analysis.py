@@ -38,3 +38,6 @@ class Analysis:
     applications: List[Application] = field(default_factory=list)
     models: List[Any] = field(default_factory=list)
     model_calls: List[ModelCall] = field(default_factory=list)
+    # PyTorch (torch_model.py)
+    torch_layers: List[Any] = field(default_factory=list)  # every TorchLayerVal constructed
+    torch_applications: List[Any] = field(default_factory=list)  # TorchApplication

@@ -43,6 +43,16 @@ def tensorflow_version() -> Optional[str]:
     return "unknown"
 
 
+def torch_version() -> Optional[str]:
+    """PyTorch's version, without importing it (None when it is not installed)."""
+    if importlib.util.find_spec("torch") is None:
+        return None
+    try:
+        return importlib.metadata.version("torch").split("+")[0]
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def tf_keras_installed() -> bool:
     return importlib.util.find_spec("tf_keras") is not None
 
@@ -105,8 +115,10 @@ def excerpt(error: str, expect) -> str:
 
 
 def judge(probe: Probe, result: dict) -> Tuple[str, str]:
+    framework = "PyTorch" if probe.framework == "torch" else "TensorFlow"
     if "import_error" in result:
-        return UNCONFIRMED, f"cannot import Keras for the check: {result['import_error']}"
+        return UNCONFIRMED, f"cannot import {'PyTorch' if probe.framework == 'torch' else 'Keras'} " \
+                            f"for the check: {result['import_error']}"
     if probe.check == "rows":  # a sample given without its batch axis
         if not result.get("ok"):
             error = result.get("error", "")
@@ -119,14 +131,22 @@ def judge(probe: Probe, result: dict) -> Tuple[str, str]:
         return CONFIRMED, f"Keras returned {rows} predictions for what was meant as one sample"
     if probe.check == "raises":
         if result.get("ok"):
-            return REFUTED, "TensorFlow built it without an error"
+            return REFUTED, f"{framework} ran it without an error"
         error = result.get("error", "")
         if any(sub in _ANSI.sub("", error) for sub in probe.expect):
             return CONFIRMED, excerpt(error, probe.expect)
-        return UNCONFIRMED, f"TensorFlow raised a different error: {excerpt(error, ())}"
+        return UNCONFIRMED, f"{framework} raised a different error: {excerpt(error, ())}"
     if not result.get("ok"):
         return UNCONFIRMED, f"the check failed: {excerpt(result.get('error', ''), ())}"
     value = result.get("value")
+    if probe.check == "warns":
+        if isinstance(value, str) and any(sub in value for sub in probe.expect):
+            return CONFIRMED, f"UserWarning: {excerpt(value, probe.expect)}"
+        return REFUTED, f"{framework} did not warn"
+    if probe.check == "batch_sums":
+        if isinstance(value, list) and len(value) == 2 and value[1] is True and value[0] > 1:
+            return CONFIRMED, f"for a batch of {value[0]} samples, each class's probabilities sum to 1 across the batch"
+        return REFUTED, "the probabilities do not sum to 1 across the batch"
     if probe.check == "all_ones":
         if value is True:
             return CONFIRMED, "every output of the model is exactly 1.0"
@@ -159,7 +179,7 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
-            failure = f"the TensorFlow worker timed out after {timeout:.0f} s"
+            failure = f"the confirmation worker timed out after {timeout:.0f} s"
         results = {}
         for line in out.splitlines():
             try:
@@ -172,7 +192,7 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
                 results["import_seconds"] = item["import_seconds"]
         if failure is None and proc.returncode != 0:
             last = (err or "").strip().splitlines()[-1:] or ["no output"]
-            failure = f"the TensorFlow worker failed: {last[0]}"
+            failure = f"the confirmation worker failed: {last[0]}"
         return results, failure
 
 
@@ -182,8 +202,10 @@ def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
     pending = [d for d in diagnostics if d.probe is not None]
     if not pending:
         return diagnostics
-    version = tensorflow_version()
-    short = ".".join(version.split(".")[:2]) if version else None
+    versions = {"keras": tensorflow_version()}
+    if any(isinstance(d.probe, Probe) and d.probe.framework == "torch" for d in pending):
+        versions["torch"] = torch_version()
+    version = versions["keras"]
     cache = VerdictCache(cache_dir() if use_cache else None)
     verdicts: Dict[int, Tuple[str, str]] = {}
     jobs: List[dict] = []
@@ -195,19 +217,25 @@ def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
         if isinstance(probe, str):
             verdicts[index] = (UNCONFIRMED, f"no model to build: {probe}")
             continue
-        if version is None:
+        if probe.framework == "torch":
+            if versions["torch"] is None:
+                verdicts[index] = (UNCONFIRMED, "PyTorch is not installed")
+                continue
+        elif version is None:
             verdicts[index] = (UNCONFIRMED, "TensorFlow is not installed")
             continue
         if probe.keras == 2 and not tf_keras_installed():
             verdicts[index] = (UNCONFIRMED, "tf_keras (Keras 2) is not installed")
             continue
-        cached = cache.get(probe, version)
+        cached = cache.get(probe, versions[probe.framework])
         if cached is not None:
             verdicts[index] = cached
             continue
         probes[index] = probe
-        jobs.append({"id": index, "program": probe.program, "keras": probe.keras})
-    if version is None and notify is not None and any(not isinstance(d.probe, str) for d in pending):
+        jobs.append({"id": index, "program": probe.program, "keras": probe.keras,
+                     "framework": probe.framework})
+    if version is None and notify is not None and any(
+            isinstance(d.probe, Probe) and d.probe.framework == "keras" for d in pending):
         notify("TensorFlow is not installed, so findings are not confirmed "
                "(pip install tensorflow-cpu; --no-confirm silences this)")
     if jobs:
@@ -220,20 +248,28 @@ def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
             probe = probes[job["id"]]
             result = results.get(unique[probe.key]["id"])
             if result is None:
-                verdicts[job["id"]] = (UNCONFIRMED, failure or "the TensorFlow worker gave no result")
+                verdicts[job["id"]] = (UNCONFIRMED, failure or "the confirmation worker gave no result")
                 continue
             verdict = judge(probe, result)
             verdicts[job["id"]] = verdict
             if verdict[0] != UNCONFIRMED or "different error" in verdict[1]:
-                cache.put(probe, version, verdict)
+                cache.put(probe, versions[probe.framework], verdict)
         cache.save()
-    engine = f"TensorFlow {short}" if short else "TensorFlow"
     out = []
     for index, diag in enumerate(diagnostics):
         if index in verdicts:
             status, message = verdicts[index]
-            keras2 = isinstance(diag.probe, Probe) and diag.probe.keras == 2
-            diag = replace(diag, verdict=status, tf_message=message,
-                           confirmed_by=f"{engine}{' (tf_keras)' if keras2 else ''}")
+            diag = replace(diag, verdict=status, tf_message=message, confirmed_by=_engine(diag.probe, versions))
         out.append(diag)
     return out
+
+
+def _engine(probe, versions) -> str:
+    """'TensorFlow 2.21', 'TensorFlow 2.21 (tf_keras)', 'PyTorch 2.13'."""
+    torch = isinstance(probe, Probe) and probe.framework == "torch"
+    version = versions.get("torch" if torch else "keras")
+    short = ".".join(version.split(".")[:2]) if version else None
+    name = "PyTorch" if torch else "TensorFlow"
+    engine = f"{name} {short}" if short else name
+    keras2 = isinstance(probe, Probe) and probe.keras == 2 and not torch
+    return f"{engine}{' (tf_keras)' if keras2 else ''}"

@@ -24,8 +24,8 @@ from .registry import all_rules
 from .rule import RuleContext
 from .synthesize import Unsynthesizable, synthesize
 
-# A file that mentions none of these is not parsed at all: it cannot build a Keras model.
-FRAMEWORK_MARKERS = ("keras", "tensorflow")
+# A file that mentions none of these is not parsed at all: it cannot build a model.
+FRAMEWORK_MARKERS = ("keras", "tensorflow", "torch")
 
 
 class Locator:

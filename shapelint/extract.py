@@ -19,12 +19,17 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from . import arrays, catalog, names, propagate
+from . import arrays, catalog, names, propagate, torch_catalog, torch_model
 from .analysis import Analysis, ModelCall
+from .rule import source_text
 from .shapes import UNKNOWN_DIM, Tensor, is_known
 from .values import (
     UNKNOWN, ArrayVal, BoundMethod, DatasetVal, FunctionalModelVal, FunctionVal, LayerVal, ListVal, QualName,
     SequentialVal, UnknownLayer,
+)
+from .torch_model import (
+    OrderedDictVal, TorchBoundMethod, TorchClassVal, TorchLayerVal, TorchModuleListVal, TorchModuleVal,
+    TorchSequentialVal, TorchTensor,
 )
 
 MAX_CALL_DEPTH = 4
@@ -41,6 +46,9 @@ MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", 
                "reset_states"}
 # Attributes that can be set on a layer or model without changing any shape.
 HARMLESS_ATTRIBUTES = {"trainable", "name", "stop_training", "optimizer", "compiled_loss"}
+# Tensor methods that keep the shape.
+TENSOR_IDENTITY_METHODS = {"contiguous", "float", "double", "half", "to", "cuda", "cpu", "detach", "clone",
+                           "relu", "sigmoid", "tanh", "requires_grad_", "long", "int", "bool"}
 # numpy methods that change an array's shape in place.
 IN_PLACE_ARRAY_METHODS = {"resize"}
 # Builtins that neither mutate their arguments nor matter for shapes.
@@ -141,7 +149,11 @@ class Interpreter:
             while index < len(self.pending_functions):
                 fn_node, defining = self.pending_functions[index]
                 index += 1
-                self.analyse_standalone(fn_node, defining)
+                if isinstance(fn_node, TorchClassVal):
+                    # An nn.Module class: built with its default arguments, run on any input.
+                    self.instantiate(fn_node, [], {}, False, fn_node.node, Frame(defining))
+                else:
+                    self.analyse_standalone(fn_node, defining)
         except BudgetExceeded:
             pass
 
@@ -262,13 +274,124 @@ class Interpreter:
     def exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> str:
         body_scope = Scope(parent=frame.scope)
         class_frame = Frame(body_scope, depth=frame.depth, conditional=frame.conditional + 1)
+        torch_class = self.torch_class(node, frame)
         for stmt in _body(node):
             if isinstance(stmt, cst.FunctionDef):
+                name = stmt.name.value
+                if torch_class is not None and not stmt.decorators:
+                    defaults = {p.name.value: self.eval(p.default, class_frame) for p in _with_defaults(stmt.params)}
+                    torch_class.methods[name] = FunctionVal(stmt, frame.scope, defaults)
+                    if name in ("__init__", "forward"):
+                        continue  # analysed through instances of the class
                 self.queue_standalone(stmt, frame.scope)
             else:
                 self.exec_statement(stmt, class_frame)
-        frame.scope.bind(node.name.value, UNKNOWN)
+        frame.scope.bind(node.name.value, UNKNOWN if torch_class is None else torch_class)
+        if torch_class is not None:
+            self.pending_functions.append((torch_class, frame.scope))
         return NORMAL
+
+    # -- PyTorch modules --------------------------------------------------------------
+    def torch_class(self, node: cst.ClassDef, frame: Frame) -> Optional[TorchClassVal]:
+        """A class deriving directly from ``nn.Module`` (others stay unknown)."""
+        if node.keywords:
+            return None
+        bases = [self.eval(arg.value, frame) for arg in node.bases]
+        for base in bases:
+            meaning = names.meaning(base.name) if isinstance(base, QualName) else None
+            if meaning is not None and meaning.kind == "torch_module" and len(bases) == 1:
+                return TorchClassVal(node, {})
+        return None
+
+    def instantiate(self, cls: TorchClassVal, args, kwargs, opaque, node, frame) -> TorchModuleVal:
+        instance = TorchModuleVal(cls, node)
+        init = cls.methods.get("__init__")
+        if init is not None:
+            self.call_function(init, [instance] + list(args), kwargs, opaque, node, frame)
+        self.run_forward(instance, [torch_model.any_tensor()], {}, False, node, frame)
+        return instance
+
+    def run_forward(self, instance: TorchModuleVal, args, kwargs, opaque, node, frame):
+        forward = instance.cls.methods.get("forward")
+        if forward is None:
+            return UNKNOWN
+        return self.call_function(forward, [instance] + list(args), kwargs, opaque, node, frame)
+
+    def run_torch_sequential(self, model: TorchSequentialVal, value, frame, construction=False):
+        if model.entries is None:
+            return torch_model.any_tensor()
+        for entry in model.entries:
+            if isinstance(entry, TorchLayerVal):
+                value = torch_model.apply_layer(self.analysis, entry, value, entry.node)
+            elif isinstance(entry, TorchSequentialVal):
+                value = self.run_torch_sequential(entry, value, frame, construction)
+            elif isinstance(entry, TorchModuleVal) and not construction:
+                value = self.run_forward(entry, [value], {}, False, entry.node, frame)
+            else:
+                value = torch_model.any_tensor()
+        return value
+
+    def call_torch(self, meaning, args, kwargs, opaque, node, frame):
+        kind = meaning.kind
+        if kind == "torch_layer":
+            layer = torch_model.make_layer(torch_catalog.LAYERS[meaning.name], node, args, kwargs, opaque)
+            self.analysis.torch_layers.append(layer)
+            return layer
+        if kind == "torch_sequential":
+            entries = None if opaque or kwargs else list(args)
+            if entries is not None and len(entries) == 1 and isinstance(entries[0], OrderedDictVal):
+                entries = entries[0].values
+            model = TorchSequentialVal(node, entries)
+            self.run_torch_sequential(model, torch_model.any_tensor(), frame, construction=True)
+            return model
+        if kind == "torch_modulelist":
+            if opaque or kwargs:
+                return TorchModuleListVal(None)
+            return TorchModuleListVal(_sequence_items(args[0]) if args else [])
+        if kind == "ordered_dict":
+            pairs = _sequence_items(args[0]) if len(args) == 1 and not kwargs and not opaque else None
+            if pairs is None or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+                return OrderedDictVal(None)
+            return OrderedDictVal([p[1] for p in pairs])
+        if kind == "torch_softmax":
+            spec = torch_catalog.LAYERS[{"softmax": "Softmax", "log_softmax": "LogSoftmax",
+                                         "softmin": "Softmin"}[meaning.name]]
+            dim = {"dim": kwargs["dim"]} if "dim" in kwargs else {}
+            layer = torch_model.make_layer(spec, node, args[1:2], dim, opaque, functional=True)
+            return torch_model.apply_layer(self.analysis, layer, args[0] if args else kwargs.get("input"), node)
+        if kind == "torch_elementwise":
+            value = args[0] if args else kwargs.get("input", UNKNOWN)
+            return value if isinstance(value, TorchTensor) else UNKNOWN
+        if kind == "torch_flatten":
+            if opaque or not args:
+                return UNKNOWN
+            start = args[1] if len(args) > 1 else kwargs.get("start_dim", 0)
+            end = args[2] if len(args) > 2 else kwargs.get("end_dim", -1)
+            return torch_model.flatten(torch_model.tensor_of(args[0]), start, end, node, source_text(node))
+        if kind == "torch_tensor":
+            if opaque or "size" in kwargs or "out" in kwargs:
+                return UNKNOWN
+            return torch_model.exact(list(args), node, source_text(node))
+        return UNKNOWN
+
+    def tensor_method(self, tensor: TorchTensor, name, args, kwargs, opaque, node):
+        if opaque:
+            return UNKNOWN
+        if name in ("view", "reshape") and not kwargs:
+            sizes = list(args[0]) if len(args) == 1 and isinstance(args[0], tuple) else list(args)
+            return torch_model.view(tensor, sizes, _keeps_batch(node), node, source_text(node))
+        if name == "flatten":
+            start = args[0] if args else kwargs.get("start_dim", 0)
+            end = args[1] if len(args) > 1 else kwargs.get("end_dim", -1)
+            return torch_model.flatten(tensor, start, end, node, source_text(node))
+        if name in TENSOR_IDENTITY_METHODS:
+            return tensor
+        if name in ("softmax", "log_softmax"):
+            spec = torch_catalog.LAYERS["Softmax" if name == "softmax" else "LogSoftmax"]
+            layer = torch_model.make_layer(spec, node, args[:1], {k: v for k, v in kwargs.items() if k == "dim"},
+                                           opaque, functional=True)
+            return torch_model.apply_layer(self.analysis, layer, tensor, node)
+        return UNKNOWN
 
     def exec_If(self, node: cst.If, frame: Frame) -> str:
         test = self.eval(node.test, frame)
@@ -398,6 +521,8 @@ class Interpreter:
             self.touch(obj)
             if all(_same_state(states[0], s) for s in states[1:]):
                 _set_state(obj, states[0])
+            elif isinstance(obj, TorchModuleVal):
+                _set_state(obj, _merge_attributes(states))
             else:
                 self.make_uncertain(obj)
         return NORMAL
@@ -417,9 +542,13 @@ class Interpreter:
                 frame.scope.bind(name, UNKNOWN)
         for obj, before in self._changes_since(mark).values():
             if not _same_state(before, _state(obj)):
+                after = _state(obj)
                 self.touch(obj)
                 _set_state(obj, before)
-                self.make_uncertain(obj)
+                if isinstance(obj, TorchModuleVal):
+                    _set_state(obj, _merge_attributes([before, after]))
+                else:
+                    self.make_uncertain(obj)
         return NORMAL
 
     def forget_assigned(self, stmt, frame: Frame) -> None:
@@ -434,6 +563,11 @@ class Interpreter:
             obj.uncertain = True
         elif isinstance(obj, ListVal):
             obj.items = None
+        elif isinstance(obj, TorchModuleVal):
+            obj.attrs = {name: UNKNOWN for name in obj.attrs}
+            obj.cls = TorchClassVal(obj.cls.node, {})  # methods may now see other attributes
+        elif isinstance(obj, TorchSequentialVal):
+            obj.entries = None
 
     def escape(self, value, seen=None) -> None:
         """``value`` reaches code shapelint does not follow: stop trusting its state."""
@@ -469,6 +603,10 @@ class Interpreter:
         else:  # attribute or subscript: the value escapes our view
             base = self.eval(target.value, frame) if isinstance(target, (cst.Attribute, cst.Subscript)) \
                 else UNKNOWN
+            if isinstance(target, cst.Attribute) and isinstance(base, TorchModuleVal):
+                self.touch(base)  # `self.fc1 = nn.Linear(...)`: a submodule
+                base.attrs[target.attr.value] = value
+                return
             self.escape(value)
             if isinstance(target, cst.Attribute):
                 self.mutated(base, target, frame)
@@ -550,7 +688,16 @@ class Interpreter:
             if attr == "shape" and base.shape is not None:
                 return tuple(UNKNOWN if d is UNKNOWN_DIM else d for d in base.shape)
             return UNKNOWN
-        if isinstance(base, (SequentialVal, FunctionalModelVal, ListVal, tuple, str, LayerVal, DatasetVal)):
+        if isinstance(base, TorchModuleVal):
+            if attr in base.attrs:
+                return base.attrs[attr]
+            method = base.cls.methods.get(attr)
+            return TorchBoundMethod(base, method) if method is not None else UNKNOWN
+        if isinstance(base, TorchTensor):
+            return UNKNOWN if attr in ("shape", "T", "mT", "data", "grad", "ndim", "dtype", "device") \
+                else BoundMethod(base, attr)
+        if isinstance(base, (SequentialVal, FunctionalModelVal, ListVal, tuple, str, LayerVal, DatasetVal,
+                             TorchSequentialVal)):
             return BoundMethod(base, attr)
         return UNKNOWN
 
@@ -722,14 +869,28 @@ class Interpreter:
             return propagate.apply_model(self.analysis, func, args[0] if args else UNKNOWN, node)
         if isinstance(func, BoundMethod):
             return self.call_method(func, args, kwargs, opaque, node, frame)
+        if isinstance(func, TorchLayerVal):
+            return torch_model.apply_layer(self.analysis, func, args[0] if args else UNKNOWN, node)
+        if isinstance(func, TorchSequentialVal):
+            return self.run_torch_sequential(func, args[0] if args else UNKNOWN, frame)
+        if isinstance(func, TorchModuleVal):
+            return self.run_forward(func, args, kwargs, opaque, node, frame)
+        if isinstance(func, TorchClassVal):
+            return self.instantiate(func, args, kwargs, opaque, node, frame)
+        if isinstance(func, TorchBoundMethod):
+            return self.call_function(func.function, [func.instance] + list(args), kwargs, opaque, node, frame)
         for value in list(args) + list(kwargs.values()):
             self.escape(value)
         return UNKNOWN
 
     def call_qualname(self, func: QualName, args, kwargs, opaque, node, frame):
         if func.name.startswith("builtins."):
+            if func.name == "builtins.setattr" and args and isinstance(args[0], TorchModuleVal):
+                self.make_uncertain(args[0])
             return _call_builtin(func.name[9:], args, kwargs, opaque, self)
         meaning = names.meaning(func.name)
+        if meaning is not None and meaning.kind.startswith(("torch_", "ordered_dict")):
+            return self.call_torch(meaning, args, kwargs, opaque, node, frame)
         if meaning is None or meaning.kind == "keras":
             for value in list(args) + list(kwargs.values()):
                 self.escape(value)
@@ -810,6 +971,15 @@ class Interpreter:
             self.make_uncertain(receiver)
             for value in args:
                 self.escape(value)
+            return UNKNOWN
+        if isinstance(receiver, TorchTensor):
+            return self.tensor_method(receiver, name, args, kwargs, opaque, node)
+        if isinstance(receiver, TorchSequentialVal):
+            self.touch(receiver)
+            if name == "append" and len(args) == 1 and not kwargs and receiver.entries is not None:
+                receiver.entries.append(args[0])
+                return receiver
+            receiver.entries = None
             return UNKNOWN
         if isinstance(receiver, ArrayVal):
             if name in IN_PLACE_ARRAY_METHODS and isinstance(node.func, cst.Attribute) \
@@ -903,6 +1073,10 @@ def _is_number(value) -> bool:
 def _state(obj):
     if isinstance(obj, SequentialVal):
         return (tuple(obj.entries), obj.input, obj.output, obj.uncertain)
+    if isinstance(obj, TorchModuleVal):
+        return dict(obj.attrs)
+    if isinstance(obj, TorchSequentialVal):
+        return None if obj.entries is None else tuple(obj.entries)
     return None if obj.items is None else tuple(obj.items)
 
 
@@ -910,6 +1084,10 @@ def _set_state(obj, state) -> None:
     if isinstance(obj, SequentialVal):
         entries, obj.input, obj.output, obj.uncertain = state
         obj.entries = list(entries)
+    elif isinstance(obj, TorchModuleVal):
+        obj.attrs = dict(state)
+    elif isinstance(obj, TorchSequentialVal):
+        obj.entries = None if state is None else list(state)
     else:
         obj.items = None if state is None else list(state)
 
@@ -917,7 +1095,38 @@ def _set_state(obj, state) -> None:
 def _same_state(a, b) -> bool:
     if a is None or b is None:
         return a is b
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(
+            a[k] is b[k] or _same(a[k], b[k]) for k in a)
     return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _merge_attributes(states) -> Dict[str, Any]:
+    """A module's attributes after branches: those every branch agrees on, else unknown."""
+    merged = {}
+    for name in set().union(*states):
+        values = [state.get(name, _MISSING) for state in states]
+        same = all(v is values[0] or _same(v, values[0]) for v in values[1:])
+        merged[name] = values[0] if same and values[0] is not _MISSING else UNKNOWN
+    return merged
+
+
+def _keeps_batch(call: cst.Call) -> bool:
+    """``x.view(x.size(0), -1)`` / ``x.reshape(x.shape[0], ...)``: axis 0 stays where it is."""
+    if not call.args or not isinstance(call.func, cst.Attribute):
+        return False
+    first = call.args[0].value
+    receiver = source_text(call.func.value)
+    if isinstance(first, cst.Call) and isinstance(first.func, cst.Attribute) and first.func.attr.value == "size" \
+            and len(first.args) == 1 and isinstance(first.args[0].value, cst.Integer) \
+            and first.args[0].value.value == "0":
+        return source_text(first.func.value) == receiver
+    if isinstance(first, cst.Subscript) and isinstance(first.value, cst.Attribute) \
+            and first.value.attr.value == "shape" and len(first.slice) == 1 \
+            and isinstance(first.slice[0].slice, cst.Index) \
+            and isinstance(first.slice[0].slice.value, cst.Integer) and first.slice[0].slice.value.value == "0":
+        return source_text(first.value.value) == receiver
+    return False
 
 
 def _sequence_items(value) -> Optional[List[Any]]:

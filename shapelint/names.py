@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-from . import catalog
+from . import catalog, torch_catalog
 
 _PREFIXES = (
     ("tensorflow.python.keras", "keras", None),
@@ -22,7 +22,7 @@ _PREFIXES = (
     ("keras.src", "keras", None),
 )
 
-FRAMEWORK_ROOTS = ("keras", "tensorflow", "tf_keras")
+FRAMEWORK_ROOTS = ("keras", "tensorflow", "tf_keras", "torch")
 
 
 class Meaning(NamedTuple):
@@ -50,6 +50,10 @@ def meaning(qualname: str) -> Optional[Meaning]:
         return Meaning("softmax", last, None)
     if name == "tensorflow.data.Dataset.from_tensor_slices":
         return Meaning("dataset", last, None)
+    if parts[0] == "torch":
+        return torch_meaning(parts)
+    if name in ("collections.OrderedDict", "typing.OrderedDict"):
+        return Meaning("ordered_dict", last, None)
     if parts[0] != "keras":
         return None
     if name in ("keras.activations.softmax",):
@@ -75,6 +79,29 @@ def meaning(qualname: str) -> Optional[Meaning]:
     return Meaning("keras", name, version)
 
 
+def torch_meaning(parts) -> Optional[Meaning]:
+    """``torch.nn.Linear``, ``torch.nn.modules.linear.Linear``, ``torch.nn.functional.softmax``..."""
+    last = parts[-1]
+    if len(parts) >= 3 and parts[1] == "nn" and (len(parts) == 3 or parts[2] == "modules"):
+        if last in ("Module", "Sequential", "ModuleList"):
+            return Meaning("torch_" + last.lower(), last, None)
+        if torch_catalog.lookup(last) is not None:
+            return Meaning("torch_layer", last, None)
+        return None
+    functional = len(parts) == 4 and parts[1:3] == ["nn", "functional"]
+    if functional or len(parts) == 2:
+        if last in torch_catalog.SOFTMAX_FUNCTIONS and functional:
+            return Meaning("torch_softmax", last, None)
+        if last in torch_catalog.ELEMENTWISE_FUNCTIONS:
+            return Meaning("torch_elementwise", last, None)
+    if len(parts) == 2:
+        if last == "flatten":
+            return Meaning("torch_flatten", last, None)
+        if last in torch_catalog.TENSOR_CONSTRUCTORS:
+            return Meaning("torch_tensor", last, None)
+    return None
+
+
 def star_exports(module: str):
     """Names a ``from MODULE import *`` brings in that shapelint models."""
     name, _ = canonical(module)
@@ -84,4 +111,6 @@ def star_exports(module: str):
         return {"Sequential", "Model"}
     if name == "keras":
         return {"Sequential", "Model", "Input"}
+    if name == "torch.nn":
+        return set(torch_catalog.LAYERS) | {"Module", "Sequential", "ModuleList"}
     return None

@@ -40,7 +40,7 @@ class Unsynthesizable(Exception):
 class Evidence:
     """What a rule claims, in terms of the extracted IR (attached to its finding)."""
 
-    kind: str  # "build" | "all_ones" | "construct" | "fit" | "ignored_input"
+    kind: str  # "build" | "all_ones" | "construct" | "fit" | "ignored_input" | "torch_..."
     expect: Tuple[str, ...] = ()  # substrings of the error Keras raises
     app: Any = None  # the Application where the model breaks
     layer: Any = None  # the LayerVal constructed wrongly
@@ -64,11 +64,12 @@ class Probe:
     program: str
     check: str  # raises | all_ones | differs
     expect: Tuple[Any, ...]
-    keras: int  # 3: keras 3 on TensorFlow; 2: tf_keras
+    keras: int  # 3: keras 3 on TensorFlow; 2: tf_keras; 0 for PyTorch
+    framework: str = "keras"  # keras | torch
 
     @property
     def key(self) -> str:
-        text = f"{self.keras}\n{self.check}\n{self.expect!r}\n{self.program}"
+        text = f"{self.framework}{self.keras}\n{self.check}\n{self.expect!r}\n{self.program}"
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -202,6 +203,14 @@ def _sample_shape(shape) -> tuple:
 
 def synthesize(evidence: Evidence, target_keras: int) -> Probe:
     """The program for ``evidence``; raises ``Unsynthesizable``."""
+    if evidence.kind.startswith("torch_"):
+        from . import torch_synthesize
+
+        if evidence.kind == "torch_mismatch":
+            return torch_synthesize.mismatch_probe(evidence.app)
+        if evidence.kind == "torch_implicit_dim":
+            return torch_synthesize.implicit_dim_probe(evidence.layer)
+        return torch_synthesize.batch_softmax_probe(evidence.app)
     keras = target_keras
     if evidence.layer is not None:
         keras = evidence.layer.keras

@@ -13,7 +13,11 @@ import time
 import warnings
 
 
-def _load(flavour: int):
+def _load(flavour):
+    if flavour == "torch":
+        import torch
+
+        return torch
     if flavour == 2:
         import tf_keras as keras  # noqa: F401 - Keras 2
 
@@ -30,7 +34,7 @@ def main() -> int:
 
     modules = {}
     started = time.perf_counter()
-    for flavour in sorted({job.get("keras", 3) for job in jobs}):
+    for flavour in sorted({_flavour(job) for job in jobs}, key=str):
         try:
             modules[flavour] = _load(flavour)
         except ImportError:
@@ -39,10 +43,12 @@ def main() -> int:
     for job in jobs:
         started = time.perf_counter()
         try:
-            flavour = job["keras"]
+            flavour = _flavour(job)
             if flavour not in modules:
                 modules[flavour] = _load(flavour)
-            namespace = {"keras": modules[flavour], "np": np, "__name__": "__shapelint_probe__"}
+            namespace = {"np": np, "__name__": "__shapelint_probe__"}
+            if flavour != "torch":
+                namespace["keras"] = modules[flavour]
             if "tf.data" in job["program"]:
                 import tensorflow as tf
 
@@ -60,6 +66,10 @@ def main() -> int:
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
     return 0
+
+
+def _flavour(job):
+    return "torch" if job.get("framework") == "torch" else job.get("keras", 3)
 
 
 def _jsonable(value):

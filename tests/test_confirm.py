@@ -159,7 +159,7 @@ def test_neutral_unknown_arguments_are_left_out():
 def test_worker_timeout_is_reported():
     results, failure = run_worker([{"id": 0, "program": "import time\ntime.sleep(60)", "keras": 3}],
                                   timeout=8)
-    assert 0 not in results and failure == "the TensorFlow worker timed out after 8 s"
+    assert 0 not in results and failure == "the confirmation worker timed out after 8 s"
 
 
 def test_worker_runs_in_a_temporary_directory():

@@ -1,0 +1,122 @@
+from shapelint.rule import Rule
+from shapelint.synthesize import Evidence
+from shapelint.torch_catalog import SOFTMAX_LAYERS, as_int
+from shapelint.torch_model import TorchTensor
+
+_FUNCTION = {"Softmax": "softmax", "LogSoftmax": "log_softmax", "Softmin": "softmin"}
+
+
+def _spelling(layer) -> str:
+    return f"F.{_FUNCTION[layer.name]}" if layer.functional else f"nn.{layer.name}"
+
+
+def _implicit(layer) -> bool:
+    """No ``dim`` (or ``dim=None``), as written, with nothing hidden in ``**kwargs``."""
+    return not layer.opaque and layer.args.get("dim") is None
+
+
+def check(ctx) -> None:
+    for layer in ctx.analysis.torch_layers:
+        if layer.name in SOFTMAX_LAYERS and _implicit(layer):
+            call = _spelling(layer)
+            ctx.report(
+                layer.node,
+                f"{call}() without dim: PyTorch guesses the axis from the input's rank (dim=0 "
+                f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
+                f"a (batch, seq, classes) output it normalises across the batch; pass the class "
+                f"axis: {call}(dim=-1)",
+                evidence=Evidence("torch_implicit_dim", layer=layer),
+            )
+    for app in ctx.analysis.torch_applications:
+        layer = app.layer
+        if layer.name not in SOFTMAX_LAYERS:
+            continue
+        if layer.functional and _implicit(layer):
+            call = _spelling(layer)
+            ctx.report(
+                app.node,
+                f"{call}(x) without dim: PyTorch guesses the axis from the input's rank (dim=0 "
+                f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
+                f"a (batch, seq, classes) output it normalises across the batch; pass the class "
+                f"axis: {call}(x, dim=-1)",
+                evidence=Evidence("torch_implicit_dim", layer=layer),
+            )
+            continue
+        if as_int(layer.arg("dim")) != 0 or not isinstance(app.input, TorchTensor):
+            continue
+        hyps = app.input.hyps
+        if not hyps or not all(h.batched and h.rank >= 2 for h in hyps):
+            continue
+        origin = hyps[0].origins[0]
+        since = f" (axis 0 is the batch since {ctx.where(origin)})" if origin is not None else ""
+        ctx.report(
+            app.node,
+            f"{_spelling(layer)} over dim=0 normalises across the batch: its input is "
+            f"(batch, {', '.join('?' if d is None else str(d) for d in hyps[0].dims[1:])}){since}, so each "
+            f"sample's scores are divided by the other samples' scores and the predictions depend "
+            f"on what else is in the batch; use dim=1 (or dim=-1) for the classes",
+            related=[(origin.node if origin else None, "the batch axis comes from here")],
+            evidence=Evidence("torch_batch_softmax", app=app),
+        )
+
+
+RULE = Rule(
+    code="SL122",
+    name="torch-softmax-dim",
+    summary="Softmax / LogSoftmax without dim, or over dim=0 of batch-first data.",
+    what="""
+        Reports ``nn.Softmax()``, ``nn.LogSoftmax()``, ``nn.Softmin()`` and
+        ``F.softmax(x)`` / ``F.log_softmax(x)`` written without ``dim``, and a softmax over
+        ``dim=0`` of a tensor whose axis 0 is certainly the batch (after ``x.view(-1, N)``,
+        ``x.view(x.size(0), -1)``, a ``BatchNorm``, a 4-D ``Conv2d`` output, an RNN with
+        ``batch_first=True`` on 3-D input).
+    """,
+    why="""
+        Without ``dim`` PyTorch picks the axis from the input's rank, warns that this is
+        deprecated, and for 1-D and 3-D input picks axis 0: for a (batch, seq, classes) output
+        that is the batch.  Over the batch axis a softmax makes every sample's prediction depend
+        on the others in its batch: training still runs, the loss looks plausible, and the
+        model is wrong at inference time with another batch size.
+    """,
+    invalid=[
+        """
+        import torch.nn as nn
+
+        model = nn.Sequential(nn.Linear(20, 5), nn.Softmax())  # expect: SL122
+        """,
+        """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Classifier(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(400, 10)
+
+            def forward(self, x):
+                x = x.view(-1, 400)
+                return F.log_softmax(self.fc(x), dim=0)  # expect: SL122
+        """,
+    ],
+    valid=[
+        """
+        import torch.nn as nn
+
+        model = nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=-1))
+        """,
+        """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Classifier(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(400, 10)
+
+            def forward(self, x):
+                x = x.view(-1, 400)
+                return F.log_softmax(self.fc(x), dim=1)
+        """,
+    ],
+    check=check,
+)

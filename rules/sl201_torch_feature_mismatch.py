@@ -1,0 +1,122 @@
+from shapelint.rule import Rule
+from shapelint.synthesize import Evidence
+from shapelint.torch_catalog import describe
+
+_FIX = {
+    "in_features": "nn.Linear({got}, ...)",
+    "in_channels": "{name}({got}, ...)",
+    "num_features": "{name}({got})",
+    "num_channels": "nn.GroupNorm(..., {got})",
+    "input_size": "{name}({got}, ...)",
+    "normalized_shape": "nn.LayerNorm({got})",
+}
+
+
+def check(ctx) -> None:
+    for app in ctx.analysis.torch_applications:
+        mismatch = app.mismatch
+        if mismatch is None:
+            continue
+        layer = app.layer
+        origin = mismatch.origin
+        source = f"from {ctx.where(origin)}" if origin is not None else "from the input"
+        fix = _FIX.get(mismatch.param, "{name}(...)").format(name=f"nn.{layer.name}", got=mismatch.got)
+        built = ""
+        related = [(origin.node if origin else None, f"the {mismatch.got} comes from here")]
+        if app.node is not layer.node:
+            built = f" (built at line {ctx.line(layer.node)})"
+            related.append((layer.node, f"{describe(layer)} is built here"))
+        ctx.report(
+            app.node,
+            f"{describe(layer)}{built} expects {mismatch.param}={mismatch.expected} on "
+            f"{mismatch.axis} but receives {mismatch.got} {source}; make them agree: {fix}, or "
+            f"change the layer that produces {mismatch.got}",
+            related=related,
+            evidence=Evidence("torch_mismatch", app=app),
+        )
+
+
+RULE = Rule(
+    code="SL201",
+    name="torch-feature-mismatch",
+    summary="Consecutive torch.nn layers whose sizes disagree.",
+    what="""
+        Follows the sizes through ``nn.Sequential(...)`` and through an ``nn.Module``'s
+        ``forward`` (``x = self.fc1(x)``, ``F.relu(self.conv1(x))``, ``x.view(-1, N)``,
+        ``torch.flatten(x, 1)``, ``nn.ModuleList`` loops), with sizes from ``__init__``
+        arguments, their literal defaults or literal call sites.  It reports the layer whose
+        constructor disagrees with the size it receives: ``Linear`` ``in_features`` against
+        the previous ``out_features`` or a flattened size, ``Conv*d`` ``in_channels`` /
+        ``BatchNorm*d`` ``num_features`` / ``GroupNorm`` ``num_channels`` against the
+        channels that arrive, an RNN's ``input_size``, ``LayerNorm``'s ``normalized_shape``.
+    """,
+    why="""
+        PyTorch checks sizes only when data flows: the model builds fine and crashes on the
+        first batch with ``mat1 and mat2 shapes cannot be multiplied (64x256 and 400x120)``,
+        often after minutes of data loading, and the message names neither layer.  The input
+        has no declared shape, so shapelint reports only what fails for *every* input: sizes
+        that depend on the image size (a flatten after convolutions without a fixed view or an
+        adaptive pool) are left alone.
+    """,
+    invalid=[
+        """
+        import torch.nn as nn
+
+        model = nn.Sequential(
+            nn.Linear(784, 128),
+            nn.ReLU(),
+            nn.Linear(64, 10),  # expect: SL201
+        )
+        """,
+        """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1 = nn.Conv2d(3, 6, 5)
+                self.pool = nn.MaxPool2d(2, 2)
+                self.conv2 = nn.Conv2d(16, 32, 5)
+                self.fc1 = nn.Linear(16 * 5 * 5, 120)
+
+            def forward(self, x):
+                x = self.pool(F.relu(self.conv1(x)))
+                x = self.pool(F.relu(self.conv2(x)))  # expect: SL201
+                x = torch.flatten(x, 1)
+                return self.fc1(x)
+        """,
+    ],
+    valid=[
+        """
+        import torch.nn as nn
+
+        model = nn.Sequential(
+            nn.Linear(784, 128),
+            nn.ReLU(),
+            nn.Linear(128, 10),
+        )
+        """,
+        """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1 = nn.Conv2d(3, 6, 5)
+                self.pool = nn.MaxPool2d(2, 2)
+                self.conv2 = nn.Conv2d(6, 16, 5)
+                self.fc1 = nn.Linear(16 * 5 * 5, 120)
+
+            def forward(self, x):
+                x = self.pool(F.relu(self.conv1(x)))
+                x = self.pool(F.relu(self.conv2(x)))
+                x = torch.flatten(x, 1)
+                return self.fc1(x)
+        """,
+    ],
+    check=check,
+)

@@ -1,0 +1,213 @@
+"""PyTorch models as the extraction sees them, and how shapes flow through them.
+
+A PyTorch input has no declared shape, so a tensor is a set of hypotheses (``Hyp``), one per
+possible rank, each with the sizes known so far.  Every layer maps each hypothesis to its
+output, drops the ranks it cannot take, and records a ``Mismatch`` when a known size
+disagrees with its constructor.  A layer is reported (SL201) only when *no* hypothesis gets
+through and at least one fails on a size: then the model fails for every input.  The first
+failure ends the chain (the output is unreachable), so one mistake is reported once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import torch_catalog
+from .shapes import Origin, product
+from .torch_catalog import RANK, Hyp, Mismatch, as_int, unknown_hyp
+from .values import UNKNOWN, ListVal
+
+
+@dataclass(eq=False)
+class TorchLayerVal:
+    """One construction of a catalogued ``torch.nn`` layer, with its literal arguments."""
+
+    spec: Any  # torch_catalog.TorchSpec
+    node: Any
+    args: Dict[str, Any]
+    opaque: bool = False
+    functional: bool = False  # ``F.softmax(x, ...)``: a call, not a module
+
+    def arg(self, name: str) -> Any:
+        if name in self.args:
+            return self.args[name]
+        if self.opaque:
+            return UNKNOWN
+        return self.spec.defaults.get(name, UNKNOWN)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def make_layer(spec, node, args, kwargs, opaque, functional=False) -> TorchLayerVal:
+    named = dict(kwargs)
+    for index, value in enumerate(args):
+        if index < len(spec.positional):
+            named.setdefault(spec.positional[index], value)
+    return TorchLayerVal(spec, node, named, opaque or len(args) > len(spec.positional), functional)
+
+
+@dataclass(eq=False)
+class TorchSequentialVal:
+    node: Any
+    entries: Optional[List[Any]]  # None once shapelint lost track of it
+
+
+class TorchModuleListVal(ListVal):
+    """``nn.ModuleList``: a list as far as the interpreter is concerned."""
+
+
+@dataclass(eq=False)
+class OrderedDictVal:
+    values: Optional[List[Any]]
+
+
+@dataclass(eq=False)
+class TorchClassVal:
+    """A user class deriving from ``nn.Module``."""
+
+    node: Any
+    methods: Dict[str, Any]  # name -> FunctionVal
+
+
+@dataclass(eq=False)
+class TorchModuleVal:
+    """An instance of a user ``nn.Module`` class: its attributes as set by ``__init__``."""
+
+    cls: TorchClassVal
+    node: Any
+    attrs: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class TorchBoundMethod:
+    instance: TorchModuleVal
+    function: Any  # FunctionVal
+
+
+@dataclass(eq=False)
+class TorchTensor:
+    """``hyps``: None when nothing is known (any rank), () when unreachable (an earlier
+    layer already fails for every input)."""
+
+    hyps: Optional[Tuple[Hyp, ...]] = None
+
+    def expanded(self) -> Tuple[Hyp, ...]:
+        if self.hyps is None:
+            return tuple(unknown_hyp(rank) for rank in range(1, torch_catalog.MAX_RANK + 1))
+        return self.hyps
+
+
+def any_tensor() -> TorchTensor:
+    return TorchTensor(None)
+
+
+DEAD = TorchTensor(())
+
+
+@dataclass(eq=False)
+class TorchApplication:
+    layer: TorchLayerVal
+    input: TorchTensor
+    output: Any
+    node: Any  # the call, or the layer's construction inside an nn.Sequential
+    mismatch: Optional[Mismatch] = None
+    failed: Optional[Hyp] = None  # the input hypothesis that the mismatch is about
+
+
+def tensor_of(value) -> TorchTensor:
+    return value if isinstance(value, TorchTensor) else any_tensor()
+
+
+def apply_layer(analysis, layer: TorchLayerVal, value, node) -> Any:
+    tensor = tensor_of(value)
+    app = TorchApplication(layer, tensor, None, node)
+    analysis.torch_applications.append(app)
+    if layer.spec.apply is None:
+        app.output = _wrap(layer, any_tensor())
+        return app.output
+    outputs, failures, unknown = [], [], False
+    for hyp in tensor.expanded():
+        result = layer.spec.apply(layer, hyp)
+        if result is RANK:
+            continue
+        if isinstance(result, Mismatch):
+            failures.append((hyp, result))
+        elif result is None:
+            unknown = True
+        else:
+            outputs.append(replace(result, steps=hyp.steps + (layer,)))
+    if unknown:
+        out = any_tensor()
+    elif outputs:
+        out = TorchTensor(tuple(outputs))
+    else:
+        out = DEAD
+        if failures:
+            # Any failing hypothesis is true; the most familiar one makes the best example.
+            app.failed, app.mismatch = min(failures, key=lambda f: (not f[0].batched, f[0].rank != 2))
+    app.output = _wrap(layer, out)
+    return app.output
+
+
+def _wrap(layer, tensor):
+    """RNNs return ``(output, state)``."""
+    return (tensor, UNKNOWN) if layer.spec.returns_state else tensor
+
+
+# -- tensor operations written in forward() ----------------------------------------------
+
+def view(tensor: TorchTensor, sizes: List[Any], keeps_batch: bool, node, text: str) -> TorchTensor:
+    """``x.view(-1, 400)`` / ``x.reshape(x.size(0), -1)``."""
+    if tensor.hyps == ():
+        return DEAD
+    if sum(1 for s in sizes if s == -1) > 1 or any(
+            as_int(s) is None and s is not UNKNOWN for s in sizes):
+        return any_tensor()
+    step = ("view", tuple(sizes), keeps_batch) if all(as_int(s) is not None or (i == 0 and keeps_batch)
+                                                      for i, s in enumerate(sizes)) else ("opaque",)
+    origin = Origin(node, text, "")
+    out = []
+    for hyp in tensor.expanded():
+        total = product(hyp.dims)
+        dims = [None if s is UNKNOWN or s == -1 else s for s in sizes]
+        if keeps_batch:
+            dims[0] = hyp.dims[0] if hyp.rank else None
+        if -1 in sizes:
+            rest = product(d for i, d in enumerate(dims) if sizes[i] != -1)
+            if total is not None and rest:
+                if total % rest:
+                    continue  # PyTorch rejects this size for an input of this shape
+                dims[sizes.index(-1)] = total // rest
+        elif total is not None and product(dims) is not None and product(dims) != total:
+            continue
+        batched = (sizes[0] == -1 and len(sizes) >= 2) or (keeps_batch and hyp.batched)
+        parts = [0 if keeps_batch and i == 0 and hyp.rank else (d, origin) for i, d in enumerate(dims)]
+        out.append(replace(hyp.rebuild(parts, batched=batched), steps=hyp.steps + (step,)))
+    return TorchTensor(tuple(out)) if out else any_tensor()
+
+
+def flatten(tensor: TorchTensor, start, end, node, text: str) -> TorchTensor:
+    """``torch.flatten(x, 1)`` / ``x.flatten(1)``."""
+    if tensor.hyps == ():
+        return DEAD
+    out = []
+    for hyp in tensor.expanded():
+        result = torch_catalog.flatten_dims(hyp, start, end, Origin(node, text, ""))
+        if result is None:
+            return any_tensor()
+        if result is not RANK:
+            out.append(replace(result, steps=hyp.steps + (("flatten", start, end),)))
+    return TorchTensor(tuple(out)) if out else any_tensor()
+
+
+def exact(sizes, node, text: str) -> Any:
+    """``torch.randn(1, 3, 32, 32)``: a tensor of known shape."""
+    if len(sizes) == 1 and isinstance(sizes[0], tuple):
+        sizes = list(sizes[0])
+    if not sizes or any(as_int(s) is None or s < 0 for s in sizes):
+        return any_tensor()
+    origin = Origin(node, text, "")
+    dims = tuple(sizes)
+    return TorchTensor((Hyp(dims, (origin,) * len(dims), False, (), dims, (None,) * len(dims)),))
