@@ -14,17 +14,10 @@ from urllib.parse import quote
 
 from . import __version__
 from .diagnostics import Diagnostic, Position
-from .registry import all_rules, rule_for
+from .registry import REPOSITORY, all_rules, docs_url, rule_for
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
-# Where the documentation lives (the README, with the rules table; the full text of each rule
-# is in the SARIF itself and in `shapelint rule CODE`).
-HOMEPAGE = "https://pypi.org/project/shapelint/"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def rule_url(code: str) -> str:
-    return f"{HOMEPAGE}#rules"
 
 
 def format_text(diag: Diagnostic) -> str:
@@ -86,7 +79,7 @@ def sarif_rule(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": " ".join(rule.what.split())},
         "help": {"text": documentation, "markdown": documentation},
-        "helpUri": rule_url(rule.code),
+        "helpUri": docs_url(rule.code),
         "defaultConfiguration": {"level": "error"},
     }
 
@@ -122,7 +115,7 @@ def sarif_log(diagnostics: Sequence[Diagnostic], root: Optional[Path] = None) ->
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "shapelint", "version": __version__,
-                                "semanticVersion": __version__, "informationUri": HOMEPAGE,
+                                "semanticVersion": __version__, "informationUri": REPOSITORY,
                                 "rules": [sarif_rule(rule) for rule in rules]}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",

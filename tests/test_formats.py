@@ -78,7 +78,7 @@ def validate_sarif(log: dict) -> None:
     for rule in driver["rules"]:
         assert rule["name"] and rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"] and "## What it does" in rule["help"]["markdown"]
-        assert rule["helpUri"].startswith("https://")
+        assert rule["helpUri"].startswith("https://") and rule["helpUri"].endswith(".py")
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
     for result in run_["results"]:
