@@ -99,14 +99,13 @@ def _decode(value: Any) -> Any:
 def _probe_to_data(probe) -> Any:
     if probe is None or isinstance(probe, str):
         return probe
-    return {"program": probe.program, "check": probe.check, "expect": _encode(probe.expect),
-            "keras": probe.keras}
+    return {f.name: _encode(getattr(probe, f.name)) for f in fields(probe)}
 
 
 def _probe_from_data(data) -> Any:
     if data is None or isinstance(data, str):
         return data
-    return Probe(data["program"], data["check"], _decode(data["expect"]), data["keras"])
+    return Probe(**{name: _decode(value) for name, value in data.items()})
 
 
 def diagnostic_to_data(diag: Diagnostic) -> dict:

@@ -72,11 +72,12 @@ def test_cached_findings_are_confirmed_like_fresh_ones(cache_dir, tmp_path):
 def test_probe_round_trip_keeps_tuples():
     from shapelint.diagnostics import Diagnostic, Position, Related
 
-    probe = Probe("x = 1", "differs", ((None, 3, 4),), 2)
-    diag = Diagnostic("SL103", "m", "p.py", Position(1, 2), Position(1, 5),
-                      (Related("p.py", Position(1, 1), Position(1, 2), "r"),), probe=probe)
-    back = diagnostic_from_data(json.loads(json.dumps(diagnostic_to_data(diag))))
-    assert back == diag and back.probe == probe and back.probe.key == probe.key
+    for probe in (Probe("x = 1", "differs", ((None, 3, 4),), 2),
+                  Probe("y = 2", "raises", ("mat1 and mat2",), 0, framework="torch")):
+        diag = Diagnostic("SL103", "m", "p.py", Position(1, 2), Position(1, 5),
+                          (Related("p.py", Position(1, 1), Position(1, 2), "r"),), probe=probe)
+        back = diagnostic_from_data(json.loads(json.dumps(diagnostic_to_data(diag))))
+        assert back == diag and back.probe == probe and back.probe.key == probe.key
 
 
 def test_a_changed_file_is_linted_again(cache_dir, tmp_path):
