@@ -331,6 +331,24 @@ class Interpreter:
                 value = torch_model.any_tensor()
         return value
 
+    def axis_size(self, expr, frame) -> Optional[torch_model.AxisOf]:
+        """``len(t)``, ``t.size(k)``, ``t.shape[k]`` with ``t`` a name or ``self.name``."""
+        tensor, axis = None, None
+        if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword:
+            if isinstance(expr.func, cst.Name) and expr.func.value == "len":
+                tensor, axis = expr.args[0].value, 0
+            elif isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "size":
+                tensor, axis = expr.func.value, _literal_int(expr.args[0].value)
+        elif isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Attribute) \
+                and expr.value.attr.value == "shape" and len(expr.slice) == 1 \
+                and isinstance(expr.slice[0].slice, cst.Index):
+            tensor, axis = expr.value.value, _literal_int(expr.slice[0].slice.value)
+        if axis is None or not isinstance(tensor, (cst.Name, cst.Attribute)) or \
+                not isinstance(tensor, cst.Name) and not isinstance(tensor.value, cst.Name):
+            return None
+        value = self.eval(tensor, frame)
+        return torch_model.AxisOf(value, axis) if isinstance(value, TorchTensor) else None
+
     def call_torch(self, meaning, args, kwargs, opaque, node, frame):
         kind = meaning.kind
         if kind == "torch_layer":
@@ -357,7 +375,13 @@ class Interpreter:
             spec = torch_catalog.LAYERS[{"softmax": "Softmax", "log_softmax": "LogSoftmax",
                                          "softmin": "Softmin"}[meaning.name]]
             dim = {"dim": kwargs["dim"]} if "dim" in kwargs else {}
-            layer = torch_model.make_layer(spec, node, args[1:2], dim, opaque, functional=True)
+            layer = torch_model.make_layer(spec, node, args[1:2], dim, opaque, functional=meaning.name)
+            return torch_model.apply_layer(self.analysis, layer, args[0] if args else kwargs.get("input"), node)
+        if kind == "torch_pool":
+            module, positional = torch_catalog.POOL_FUNCTIONS[meaning.name]
+            layer = torch_model.make_layer(torch_catalog.LAYERS[module], node, args[1:],
+                                           {k: v for k, v in kwargs.items() if k != "input"}, opaque,
+                                           functional=meaning.name, positional=positional)
             return torch_model.apply_layer(self.analysis, layer, args[0] if args else kwargs.get("input"), node)
         if kind == "torch_elementwise":
             value = args[0] if args else kwargs.get("input", UNKNOWN)
@@ -374,22 +398,27 @@ class Interpreter:
             return torch_model.exact(list(args), node, source_text(node))
         return UNKNOWN
 
-    def tensor_method(self, tensor: TorchTensor, name, args, kwargs, opaque, node):
+    def tensor_method(self, tensor: TorchTensor, name, args, kwargs, opaque, node, frame):
         if opaque:
             return UNKNOWN
         if name in ("view", "reshape") and not kwargs:
-            sizes = list(args[0]) if len(args) == 1 and isinstance(args[0], tuple) else list(args)
-            return torch_model.view(tensor, sizes, _keeps_batch(node), node, source_text(node))
+            sizes = list(args)
+            if len(args) == 1 and isinstance(args[0], tuple):
+                sizes = list(args[0])
+            else:
+                for index, arg in enumerate(node.args):
+                    sizes[index] = self.axis_size(arg.value, frame) or sizes[index]
+            return torch_model.view(tensor, sizes, node, source_text(node))
         if name == "flatten":
             start = args[0] if args else kwargs.get("start_dim", 0)
             end = args[1] if len(args) > 1 else kwargs.get("end_dim", -1)
             return torch_model.flatten(tensor, start, end, node, source_text(node))
         if name in TENSOR_IDENTITY_METHODS:
             return tensor
-        if name in ("softmax", "log_softmax"):
+        if name in ("softmax", "log_softmax") and (args or "dim" in kwargs):
             spec = torch_catalog.LAYERS["Softmax" if name == "softmax" else "LogSoftmax"]
             layer = torch_model.make_layer(spec, node, args[:1], {k: v for k, v in kwargs.items() if k == "dim"},
-                                           opaque, functional=True)
+                                           opaque, functional=name)
             return torch_model.apply_layer(self.analysis, layer, tensor, node)
         return UNKNOWN
 
@@ -973,7 +1002,7 @@ class Interpreter:
                 self.escape(value)
             return UNKNOWN
         if isinstance(receiver, TorchTensor):
-            return self.tensor_method(receiver, name, args, kwargs, opaque, node)
+            return self.tensor_method(receiver, name, args, kwargs, opaque, node, frame)
         if isinstance(receiver, TorchSequentialVal):
             self.touch(receiver)
             if name == "append" and len(args) == 1 and not kwargs and receiver.entries is not None:
@@ -1109,24 +1138,6 @@ def _merge_attributes(states) -> Dict[str, Any]:
         same = all(v is values[0] or _same(v, values[0]) for v in values[1:])
         merged[name] = values[0] if same and values[0] is not _MISSING else UNKNOWN
     return merged
-
-
-def _keeps_batch(call: cst.Call) -> bool:
-    """``x.view(x.size(0), -1)`` / ``x.reshape(x.shape[0], ...)``: axis 0 stays where it is."""
-    if not call.args or not isinstance(call.func, cst.Attribute):
-        return False
-    first = call.args[0].value
-    receiver = source_text(call.func.value)
-    if isinstance(first, cst.Call) and isinstance(first.func, cst.Attribute) and first.func.attr.value == "size" \
-            and len(first.args) == 1 and isinstance(first.args[0].value, cst.Integer) \
-            and first.args[0].value.value == "0":
-        return source_text(first.func.value) == receiver
-    if isinstance(first, cst.Subscript) and isinstance(first.value, cst.Attribute) \
-            and first.value.attr.value == "shape" and len(first.slice) == 1 \
-            and isinstance(first.slice[0].slice, cst.Index) \
-            and isinstance(first.slice[0].slice.value, cst.Integer) and first.slice[0].slice.value.value == "0":
-        return source_text(first.value.value) == receiver
-    return False
 
 
 def _sequence_items(value) -> Optional[List[Any]]:
@@ -1328,3 +1339,12 @@ def _has_jump(body) -> bool:
     finder = _JumpFinder()
     body.visit(finder)
     return finder.found
+
+
+def _literal_int(node) -> Optional[int]:
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+            and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value, 0)
+    return None

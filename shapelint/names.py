@@ -92,6 +92,8 @@ def torch_meaning(parts) -> Optional[Meaning]:
     if functional or len(parts) == 2:
         if last in torch_catalog.SOFTMAX_FUNCTIONS and functional:
             return Meaning("torch_softmax", last, None)
+        if last in torch_catalog.POOL_FUNCTIONS and functional:
+            return Meaning("torch_pool", last, None)
         if last in torch_catalog.ELEMENTWISE_FUNCTIONS:
             return Meaning("torch_elementwise", last, None)
     if len(parts) == 2:

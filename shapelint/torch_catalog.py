@@ -29,6 +29,7 @@ class Hyp:
     steps: Tuple[Any, ...] = ()  # what was applied since the root input (for confirmation)
     root: Tuple[Optional[int], ...] = ()  # the root input's sizes, as far as the layers require them
     root_axes: Tuple[Optional[int], ...] = ()  # per axis: the root axis it is an unchanged copy of
+    root_id: int = 0  # which unknown input the root is (``len(sentence)`` refers to it)
 
     @property
     def rank(self) -> int:
@@ -63,12 +64,12 @@ class Hyp:
         return replace(self, dims=tuple(dims), root=tuple(root))
 
 
-def unknown_hyp(rank: int) -> Hyp:
+def unknown_hyp(rank: int, root_id: int = 0) -> Hyp:
     dims = (None,) * rank
-    return Hyp(dims, (None,) * rank, False, (), dims, tuple(range(rank)))
+    return Hyp(dims, (None,) * rank, False, (), dims, tuple(range(rank)), root_id)
 
 
-def kept(h: Hyp, start: int, stop: Optional[int] = None) -> list:
+def kept(h: Hyp, start: int = 0, stop: Optional[int] = None) -> list:
     """Axis indices ``start:stop`` of ``h``, kept unchanged."""
     return list(range(h.rank))[start:stop]
 
@@ -329,6 +330,8 @@ def flatten_dims(h: Hyp, start, end, origin: Origin):
         return RANK
     if s > e:
         return None
+    if s == e:
+        return h  # flattening one axis changes nothing
     merged = h.dims[s:e + 1]
     size = product(merged)
     shape = "(" + ", ".join("?" if d is None else str(d) for d in merged) + ")"
@@ -395,17 +398,24 @@ def _specs():
                       pool(n, "adaptive")),
             TorchSpec(f"Dropout{n}d", ("p", "inplace"), {}, identity),
         ]
-    for name in ACTIVATIONS:
-        specs.append(TorchSpec(name, (), {}, identity))
+    for name, positional in ACTIVATIONS.items():
+        specs.append(TorchSpec(name, positional, {}, identity))
     for name in SOFTMAX_LAYERS:
         specs.append(TorchSpec(name, ("dim",), {"dim": None}, identity))
     return {spec.name: spec for spec in specs}
 
 
-ACTIVATIONS = ("ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid",
-               "Tanh", "Softplus", "Softsign", "Hardtanh", "Hardswish", "Hardsigmoid", "Tanhshrink",
-               "LogSigmoid", "PReLU", "RReLU", "Threshold", "Hardshrink", "Softshrink", "Identity",
-               "Dropout", "AlphaDropout", "FeatureAlphaDropout", "GLU")
+# Shape-neutral modules and their positional parameters.
+ACTIVATIONS = {
+    "ReLU": ("inplace",), "ReLU6": ("inplace",), "LeakyReLU": ("negative_slope", "inplace"),
+    "ELU": ("alpha", "inplace"), "SELU": ("inplace",), "CELU": ("alpha", "inplace"), "GELU": ("approximate",),
+    "SiLU": ("inplace",), "Mish": ("inplace",), "Sigmoid": (), "Tanh": (), "Softplus": ("beta", "threshold"),
+    "Softsign": (), "Hardtanh": ("min_val", "max_val", "inplace"), "Hardswish": ("inplace",),
+    "Hardsigmoid": ("inplace",), "Tanhshrink": (), "LogSigmoid": (), "PReLU": ("num_parameters", "init"),
+    "RReLU": ("lower", "upper", "inplace"), "Threshold": ("threshold", "value", "inplace"),
+    "Hardshrink": ("lambd",), "Softshrink": ("lambd",), "Identity": (), "Dropout": ("p", "inplace"),
+    "AlphaDropout": ("p", "inplace"), "FeatureAlphaDropout": ("p", "inplace"),
+}
 SOFTMAX_LAYERS = ("Softmax", "LogSoftmax", "Softmin")
 # torch.nn.functional (and torch.*) functions that keep their input's shape.
 ELEMENTWISE_FUNCTIONS = {
@@ -414,10 +424,18 @@ ELEMENTWISE_FUNCTIONS = {
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "relu_", "elu_", "leaky_relu_",
 }
 SOFTMAX_FUNCTIONS = {"softmax": "softmax", "log_softmax": "log_softmax", "softmin": "softmin"}
+# torch.nn.functional pooling: (the module it behaves as, its positional parameters after input).
+POOL_FUNCTIONS = {
+    **{f"max_pool{n}d": (f"MaxPool{n}d", ("kernel_size", "stride", "padding", "dilation", "ceil_mode",
+                                          "return_indices")) for n in (1, 2, 3)},
+    **{f"avg_pool{n}d": (f"AvgPool{n}d", ("kernel_size", "stride", "padding", "ceil_mode")) for n in (1, 2, 3)},
+    **{f"adaptive_avg_pool{n}d": (f"AdaptiveAvgPool{n}d", ("output_size",)) for n in (1, 2, 3)},
+    **{f"adaptive_max_pool{n}d": (f"AdaptiveMaxPool{n}d", ("output_size", "return_indices")) for n in (1, 2, 3)},
+}
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty"}
 
 LAYERS: Dict[str, TorchSpec] = _specs()
-# GLU halves a dimension; PReLU checks its parameter count: neither is shape-neutral for sure.
+# GLU halves a dimension: its output is not modelled.
 LAYERS["GLU"] = TorchSpec("GLU", ("dim",), {}, None)
 
 

@@ -26,7 +26,7 @@ class TorchLayerVal:
     node: Any
     args: Dict[str, Any]
     opaque: bool = False
-    functional: bool = False  # ``F.softmax(x, ...)``: a call, not a module
+    functional: str = ""  # ``F.softmax(x, ...)``: the function called instead of a module
 
     def arg(self, name: str) -> Any:
         if name in self.args:
@@ -40,12 +40,13 @@ class TorchLayerVal:
         return self.spec.name
 
 
-def make_layer(spec, node, args, kwargs, opaque, functional=False) -> TorchLayerVal:
+def make_layer(spec, node, args, kwargs, opaque, functional="", positional=None) -> TorchLayerVal:
+    positional = spec.positional if positional is None else positional
     named = dict(kwargs)
     for index, value in enumerate(args):
-        if index < len(spec.positional):
-            named.setdefault(spec.positional[index], value)
-    return TorchLayerVal(spec, node, named, opaque or len(args) > len(spec.positional), functional)
+        if index < len(positional):
+            named.setdefault(positional[index], value)
+    return TorchLayerVal(spec, node, named, opaque or len(args) > len(positional), functional)
 
 
 @dataclass(eq=False)
@@ -92,10 +93,13 @@ class TorchTensor:
     layer already fails for every input)."""
 
     hyps: Optional[Tuple[Hyp, ...]] = None
+    # The first application where some hypothesis failed on a size: the place to report if
+    # every other hypothesis fails later.
+    pending: Any = None
 
     def expanded(self) -> Tuple[Hyp, ...]:
         if self.hyps is None:
-            return tuple(unknown_hyp(rank) for rank in range(1, torch_catalog.MAX_RANK + 1))
+            return tuple(unknown_hyp(rank, id(self)) for rank in range(1, torch_catalog.MAX_RANK + 1))
         return self.hyps
 
 
@@ -112,8 +116,9 @@ class TorchApplication:
     input: TorchTensor
     output: Any
     node: Any  # the call, or the layer's construction inside an nn.Sequential
-    mismatch: Optional[Mismatch] = None
+    mismatch: Optional[Mismatch] = None  # set when the model fails here for every input
     failed: Optional[Hyp] = None  # the input hypothesis that the mismatch is about
+    candidate: Any = None  # (hyp, mismatch): some hypotheses fail here
 
 
 def tensor_of(value) -> TorchTensor:
@@ -138,15 +143,19 @@ def apply_layer(analysis, layer: TorchLayerVal, value, node) -> Any:
             unknown = True
         else:
             outputs.append(replace(result, steps=hyp.steps + (layer,)))
+    if failures:
+        # Any failing hypothesis is true; the most familiar one makes the best example.
+        app.candidate = min(failures, key=lambda f: (not f[0].batched, f[0].rank != 2))
     if unknown:
         out = any_tensor()
     elif outputs:
-        out = TorchTensor(tuple(outputs))
+        out = TorchTensor(tuple(outputs), tensor.pending or (app if failures else None))
     else:
+        # No input gets through: report where the first size failed (here or earlier).
         out = DEAD
-        if failures:
-            # Any failing hypothesis is true; the most familiar one makes the best example.
-            app.failed, app.mismatch = min(failures, key=lambda f: (not f[0].batched, f[0].rank != 2))
+        culprit = tensor.pending or (app if failures else None)
+        if culprit is not None:
+            culprit.failed, culprit.mismatch = culprit.candidate
     app.output = _wrap(layer, out)
     return app.output
 
@@ -158,34 +167,60 @@ def _wrap(layer, tensor):
 
 # -- tensor operations written in forward() ----------------------------------------------
 
-def view(tensor: TorchTensor, sizes: List[Any], keeps_batch: bool, node, text: str) -> TorchTensor:
-    """``x.view(-1, 400)`` / ``x.reshape(x.size(0), -1)``."""
+@dataclass(frozen=True, eq=False)
+class AxisOf:
+    """``len(t)`` / ``t.size(k)`` / ``t.shape[k]`` inside a view: the size of axis k of t."""
+
+    tensor: TorchTensor
+    axis: int
+
+
+def _resolve(size: AxisOf, tensor: TorchTensor, hyp: Hyp) -> Optional[int]:
+    """The axis of ``hyp`` (a hypothesis of ``tensor``) whose size ``size`` certainly is."""
+    if size.tensor is tensor:
+        return size.axis % hyp.rank if -hyp.rank <= size.axis < hyp.rank else None
+    if size.tensor.hyps is None and size.axis >= 0 and hyp.root_id == id(size.tensor):
+        matches = [j for j, root_axis in enumerate(hyp.root_axes) if root_axis == size.axis]
+        return matches[0] if len(matches) == 1 else None
+    return None
+
+
+def view(tensor: TorchTensor, sizes: List[Any], node, text: str) -> TorchTensor:
+    """``x.view(-1, 400)`` / ``x.reshape(x.size(0), -1)`` / ``x.view(len(sentence), 1, -1)``."""
     if tensor.hyps == ():
         return DEAD
-    if sum(1 for s in sizes if s == -1) > 1 or any(
-            as_int(s) is None and s is not UNKNOWN for s in sizes):
+    if sum(1 for s in sizes if isinstance(s, int) and s == -1) > 1 or not sizes or any(
+            as_int(s) is None and s is not UNKNOWN and not isinstance(s, AxisOf) for s in sizes):
         return any_tensor()
-    step = ("view", tuple(sizes), keeps_batch) if all(as_int(s) is not None or (i == 0 and keeps_batch)
-                                                      for i, s in enumerate(sizes)) else ("opaque",)
     origin = Origin(node, text, "")
     out = []
     for hyp in tensor.expanded():
-        total = product(hyp.dims)
-        dims = [None if s is UNKNOWN or s == -1 else s for s in sizes]
-        if keeps_batch:
-            dims[0] = hyp.dims[0] if hyp.rank else None
+        matched = {}
+        for i, s in enumerate(sizes):
+            if isinstance(s, AxisOf):
+                axis = _resolve(s, tensor, hyp)
+                if axis is not None and axis not in matched.values():
+                    matched[i] = axis
+        dims = [None if not isinstance(s, int) or s == -1 else s for s in sizes]
+        rest_in = product(d for a, d in enumerate(hyp.dims) if a not in matched.values())
+        rest_out = product(d for i, d in enumerate(dims) if i not in matched and sizes[i] != -1)
         if -1 in sizes:
-            rest = product(d for i, d in enumerate(dims) if sizes[i] != -1)
-            if total is not None and rest:
-                if total % rest:
+            if rest_in is not None and rest_out:
+                if rest_in % rest_out:
                     continue  # PyTorch rejects this size for an input of this shape
-                dims[sizes.index(-1)] = total // rest
-        elif total is not None and product(dims) is not None and product(dims) != total:
+                dims[sizes.index(-1)] = rest_in // rest_out
+        elif rest_in is not None and rest_out is not None and rest_in != rest_out:
             continue
-        batched = (sizes[0] == -1 and len(sizes) >= 2) or (keeps_batch and hyp.batched)
-        parts = [0 if keeps_batch and i == 0 and hyp.rank else (d, origin) for i, d in enumerate(dims)]
+        batched = (sizes[0] == -1 and len(sizes) >= 2) or (matched.get(0) == 0 and hyp.batched)
+        parts = [matched[i] if i in matched else (d, origin) for i, d in enumerate(dims)]
+        moved = [a for a, d in enumerate(hyp.dims) if a not in matched.values() and d != 1]
+        if -1 in sizes and rest_out == 1 and len(moved) == 1 and hyp.origins[moved[0]] is not None:
+            parts[sizes.index(-1)] = moved[0]  # the one axis that moves keeps its origin
+        code = tuple(f"x.size({matched[i]})" if i in matched else s if isinstance(s, int) else None
+                     for i, s in enumerate(sizes))
+        step = ("view", code) if None not in code else ("opaque",)
         out.append(replace(hyp.rebuild(parts, batched=batched), steps=hyp.steps + (step,)))
-    return TorchTensor(tuple(out)) if out else any_tensor()
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
 
 
 def flatten(tensor: TorchTensor, start, end, node, text: str) -> TorchTensor:
@@ -199,7 +234,7 @@ def flatten(tensor: TorchTensor, start, end, node, text: str) -> TorchTensor:
             return any_tensor()
         if result is not RANK:
             out.append(replace(result, steps=hyp.steps + (("flatten", start, end),)))
-    return TorchTensor(tuple(out)) if out else any_tensor()
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
 
 
 def exact(sizes, node, text: str) -> Any:

@@ -18,6 +18,8 @@ _NEUTRAL = {"bias", "inplace", "dropout", "eps", "momentum", "device", "dtype", 
 
 
 def render_torch_layer(layer: TorchLayerVal) -> str:
+    if layer.name == "Identity":
+        return "nn.Identity()"  # it takes and ignores any arguments
     if layer.opaque:
         raise Unsynthesizable("arguments of unknown content")
     parts = []
@@ -34,19 +36,15 @@ def render_torch_layer(layer: TorchLayerVal) -> str:
 def _step_code(step, index: int, lines: List[str]) -> str:
     if isinstance(step, TorchLayerVal):
         if step.functional:
-            dim = step.args.get("dim")
-            function = {"Softmax": "softmax", "LogSoftmax": "log_softmax", "Softmin": "softmin"}[step.name]
-            given = f", dim={render_value(dim)}" if "dim" in step.args else ""
-            return f"lambda x: F.{function}(x{given})"
+            if step.opaque:
+                raise Unsynthesizable("arguments of unknown content")
+            arguments = "".join(f", {name}={render_value(value)}" for name, value in step.args.items())
+            return f"lambda x: F.{step.functional}(x{arguments})"
         lines.append(f"m{index} = {render_torch_layer(step)}")
         return f"lambda x: m{index}(x)[0]" if step.spec.returns_state else f"lambda x: m{index}(x)"
     kind = step[0]
     if kind == "view":
-        _, sizes, keeps_batch = step
-        if keeps_batch:
-            rest = ", ".join(render_value(s) for s in sizes[1:])
-            return f"lambda x: x.reshape(x.size(0), {rest})"
-        return f"lambda x: x.reshape({', '.join(render_value(s) for s in sizes)})"
+        return f"lambda x: x.reshape({', '.join(str(s) for s in step[1])})"
     if kind == "flatten":
         return f"lambda x: torch.flatten(x, {render_value(step[1])}, {render_value(step[2])})"
     raise Unsynthesizable("a tensor operation shapelint cannot write down")
@@ -87,8 +85,7 @@ def mismatch_probe(app) -> Probe:
 
 
 def implicit_dim_probe(layer) -> Probe:
-    function = {"Softmax": "softmax", "LogSoftmax": "log_softmax", "Softmin": "softmin"}[layer.name]
-    call = f"F.{function}(torch.zeros(2, 3))" if layer.functional else f"{render_torch_layer(layer)}(torch.zeros(2, 3))"
+    call = f"F.{layer.functional}(torch.zeros(2, 3))" if layer.functional else f"{render_torch_layer(layer)}(torch.zeros(2, 3))"
     program = "\n".join([
         "import warnings", "import torch", "from torch import nn", "import torch.nn.functional as F",
         "with warnings.catch_warnings(record=True) as caught:",
