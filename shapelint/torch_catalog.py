@@ -212,8 +212,8 @@ def pool(n: int, kind: str):
         if h.rank not in (n + 1, n + 2):
             return RANK
         axis = h.rank - n - 1
-        if layer.arg("return_indices") not in (False,):
-            return None
+        if "return_indices" in layer.spec.positional and layer.arg("return_indices") is not False:
+            return None  # (output, indices)
         spatial = []
         if kind == "adaptive":
             size = layer.arg("output_size")
