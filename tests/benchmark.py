@@ -1,15 +1,23 @@
-"""Benchmark: shapelint against flake8 on the same files, in one run.  Prints figures; asserts nothing.
+"""Benchmark: shapelint (cold, warm, -j1, -j auto) against flake8 on the same files, in one run.
+Prints figures; asserts nothing.
 
-    python tests/benchmark.py [CORPUS_DIR]
+    python tests/benchmark.py [CORPUS_DIR] [--repeat N] [--stages]
 
 Without a directory it downloads the keras-hub 0.32.0 wheel (pip download --no-deps) and
-unpacks it into a temporary folder.  Reports, for the corpus's .py files:
-  * end to end: `shapelint DIR` and `flake8 -j1 DIR` (both one process) and `flake8 DIR`;
-  * where shapelint's time goes, in process: read+prefilter, LibCST parse, extraction and
-    rules, and for reference LibCST parse + full qualified-name metadata.
+unpacks it into a temporary folder: Keras models (and some PyTorch-backend code).  End to end,
+best of N (default 3), interpreter start-up included, on the corpus's .py files:
+  * shapelint cold: an empty result cache, automatic jobs; warm: the same again, cache hits;
+  * shapelint -j1 and -j auto without the cache (one process against the pool);
+  * flake8 with its default jobs and flake8 -j1 (without shapelint's plugin), and flake8 with
+    the plugin (default jobs).
+Every shapelint run is --no-confirm: this measures the linter, not TensorFlow (see
+tests/benchmark_confirm.py).  --stages adds where shapelint's time goes, in process.
 """
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,55 +25,80 @@ import time
 import zipfile
 from pathlib import Path
 
+CORPUS = "keras-hub==0.32.0"
+# flake8 as it is without shapelint: its plugin finder, minus shapelint's entry point.
+FLAKE8_ALONE = (
+    "import sys, flake8.plugins.finder as finder\n"
+    "found = finder._find_importlib_plugins\n"
+    "finder._find_importlib_plugins = lambda: (p for p in found() if p.package != 'shapelint')\n"
+    "from flake8.main.cli import main\n"
+    "sys.exit(main())\n"
+)
 
-def corpus_dir(argv) -> Path:
-    if len(argv) > 1:
-        return Path(argv[1])
+
+def corpus_dir(given) -> Path:
+    if given:
+        return Path(given)
     tmp = Path(tempfile.mkdtemp(prefix="shapelint-bench-"))
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(tmp),
-                    "keras-hub==0.32.0"], check=True)
+                    CORPUS], check=True)
     wheel = next(tmp.glob("*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         zf.extractall(tmp / "src")
     return tmp / "src"
 
 
-def timed(cmd) -> float:
+def timed(cmd, env=None) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
-def best_of(n, fn):
-    return min(fn() for _ in range(n))
+def end_to_end(root: Path, files: int, lines: int, repeat: int) -> None:
+    shapelint = [sys.executable, "-m", "shapelint", "--exit-zero", "--no-confirm"]
+    flake8 = [sys.executable, "-c", FLAKE8_ALONE, "--exit-zero", "--isolated"]
+    flake8_sl = [sys.executable, "-m", "flake8", "--exit-zero", "--isolated"]
+    cache_root = Path(tempfile.mkdtemp(prefix="shapelint-bench-cache-"))
 
+    def env_with(cache: Path):
+        return {**os.environ, "SHAPELINT_CACHE_DIR": str(cache)}
 
-def main(argv) -> None:
-    root = corpus_dir(argv)
-    files = sorted(p for p in root.rglob("*.py") if p.is_file())
-    texts = [p.read_text(encoding="utf-8", errors="replace") for p in files]
-    lines = sum(t.count("\n") for t in texts)
-    print(f"corpus: {root}\n  {len(files)} files, {lines:,} lines")
+    def cold_then_warm():
+        cold, warm = [], []
+        for attempt in range(repeat):
+            cache = cache_root / f"run{attempt}"
+            cold.append(timed(shapelint + [str(root)], env_with(cache)))
+            warm.append(timed(shapelint + [str(root)], env_with(cache)))
+        return min(cold), min(warm)
 
-    def rate(seconds):
-        return f"{seconds:7.2f} s  {len(files) / seconds:8.0f} files/s  {lines / seconds / 1000:7.1f} klines/s"
+    def best(cmd):
+        return min(timed(cmd, env_with(cache_root / "unused")) for _ in range(repeat))
 
-    runs = [
-        ("shapelint (1 process)", [sys.executable, "-m", "shapelint", "--exit-zero", str(root)]),
-        ("flake8 -j1", [sys.executable, "-m", "flake8", "-j1", "--exit-zero", str(root)]),
-        ("flake8 (default jobs)", [sys.executable, "-m", "flake8", "--exit-zero", str(root)]),
+    cold, warm = cold_then_warm()
+    rows = [
+        ("shapelint cold (-j auto)", cold),
+        ("shapelint warm (cache hits)", warm),
+        ("shapelint -j1 --no-cache", best(shapelint + ["-j1", "--no-cache", str(root)])),
+        ("shapelint -j auto --no-cache", best(shapelint + ["--no-cache", str(root)])),
+        ("flake8 (default jobs)", best(flake8 + [str(root)])),
+        ("flake8 -j1", best(flake8 + ["-j1", str(root)])),
+        ("flake8 + shapelint plugin", best(flake8_sl + [str(root)])),
     ]
-    print("\nend to end, best of 3 (interpreter start-up included):")
-    for label, cmd in runs:
-        print(f"  {label:24} {rate(best_of(3, lambda: timed(cmd)))}")
+    shutil.rmtree(cache_root, ignore_errors=True)
+    print(f"\nend to end, best of {repeat} (interpreter start-up included; {os.cpu_count()} CPUs):")
+    print(f"  {'':30} {'seconds':>8} {'files/s':>9} {'klines/s':>9}")
+    for label, seconds in rows:
+        print(f"  {label:30} {seconds:8.2f} {files / seconds:9.0f} {lines / seconds / 1000:9.1f}")
 
+
+def stages(texts) -> None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
     from shapelint.config import Config
     from shapelint.engine import analyse, lint_source, mentions_framework
 
-    config = Config()
+    config = Config(confirm=False)
     start = time.perf_counter()
     candidates = [t for t in texts if mentions_framework(t)]
     prefilter = time.perf_counter() - start
@@ -90,21 +123,31 @@ def main(argv) -> None:
     start = time.perf_counter()
     findings = sum(len(lint_source(t, "x.py", config)) for t in texts)
     total = time.perf_counter() - start
-    start = time.perf_counter()
-    for text in texts:
-        try:
-            cst.parse_module(text)
-        except cst.ParserSyntaxError:
-            pass
-    parse_all = time.perf_counter() - start
-
-    print(f"\nin process ({len(candidates)} of {len(files)} files mention keras/tensorflow):")
+    print(f"\nin one process ({len(candidates)} of {len(texts)} files mention a framework):")
     print(f"  prefilter (text search)       {prefilter:7.3f} s")
     print(f"  LibCST parse of those         {parse:7.3f} s")
     print(f"  extraction + propagation      {extract:7.3f} s")
     print(f"  whole engine (all stages)     {total:7.3f} s   {findings} findings")
-    print(f"  for reference: parse ALL files {parse_all:7.3f} s;"
-          f" QualifiedNameProvider would add ~{qualified:7.3f} s (extrapolated from a quarter)")
+    print(f"  for reference: QualifiedNameProvider would add ~{qualified:7.3f} s (extrapolated from a quarter)")
+
+
+def main(argv) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", help=f"a folder of .py files (default: the {CORPUS} wheel)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (the best counts)")
+    parser.add_argument("--stages", action="store_true", help="also time shapelint's stages in process")
+    args = parser.parse_args(argv[1:])
+    root = corpus_dir(args.corpus)
+    paths = sorted(p for p in root.rglob("*.py") if p.is_file())
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+    lines = sum(t.count("\n") for t in texts)
+    torch = sum("import torch" in t for t in texts)
+    source = args.corpus or f"{CORPUS} (wheel)"
+    print(f"corpus: {source} at {root}\n  {len(paths)} .py files, {lines:,} lines; "
+          f"{sum('keras' in t for t in texts)} mention keras, {torch} import torch")
+    end_to_end(root, len(paths), lines, args.repeat)
+    if args.stages:
+        stages(texts)
 
 
 if __name__ == "__main__":
