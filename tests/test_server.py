@@ -293,3 +293,30 @@ def test_server_without_pygls_says_how_to_install_it():
     result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "pip install 'shapelint[lsp]'" in result.stderr
+
+
+@pytest.mark.asyncio
+async def test_verdicts_of_an_older_text_never_overwrite_a_newer_one(confirming_client, tmp_path):
+    client = confirming_client
+    # Units no other test uses: this probe is not in the session's verdict cache, so the
+    # TensorFlow worker starts cold (seconds) while the document changes under it.
+    bad = STACKED.replace("LSTM(32))", "LSTM(29))")
+    mark = len(client.published)
+    uri = open_document(client, tmp_path / "model.py", bad)
+    assert [d.code for d in (await next_publish(client, uri, mark)).diagnostics] == ["SL101"]
+    # The server answers while the verdict is being computed.
+    line = bad.splitlines()[10]
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=10, character=line.index("LSTM"))))
+    assert "input: `(None, 32)`" in hover.contents.value
+    assert not any("confirmed" in d.message for p in client.published[mark:] for d in p.diagnostics)
+    change(client, uri, 2, bad.replace("LSTM(32, input_shape=", "LSTM(32, return_sequences=True, input_shape="))
+    assert (await next_publish(client, uri, mark, where=lambda p: p.version == 2)).diagnostics == ()
+    change(client, uri, 3, bad)
+    # One confirmation runs at a time: once version 3's verdict is in, version 1's is done too.
+    await next_publish(client, uri, mark, timeout=300, where=lambda p: p.version == 3 and any(
+        "[confirmed by TensorFlow" in d.message for d in p.diagnostics))
+    versions = [p.version for p in client.published[mark:] if p.uri == uri]
+    assert versions == sorted(versions), versions
+    assert versions[-2:] == [3, 3]
