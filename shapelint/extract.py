@@ -109,7 +109,8 @@ class Scope:
 
 BUILTINS: Dict[str, Any] = {
     name: QualName(f"builtins.{name}")
-    for name in ("range", "len", "int", "tuple", "list", "min", "max", "abs", "sum", *PURE_BUILTINS)
+    for name in ("range", "len", "int", "tuple", "list", "min", "max", "abs", "sum", "setattr", "delattr",
+                 *PURE_BUILTINS)
 }
 BUILTINS.update({"True": True, "False": False, "None": None})
 
@@ -914,7 +915,7 @@ class Interpreter:
 
     def call_qualname(self, func: QualName, args, kwargs, opaque, node, frame):
         if func.name.startswith("builtins."):
-            if func.name == "builtins.setattr" and args and isinstance(args[0], TorchModuleVal):
+            if func.name in ("builtins.setattr", "builtins.delattr") and args and isinstance(args[0], TorchModuleVal):
                 self.make_uncertain(args[0])
             return _call_builtin(func.name[9:], args, kwargs, opaque, self)
         meaning = names.meaning(func.name)

@@ -218,8 +218,9 @@ def view(tensor: TorchTensor, sizes: List[Any], node, text: str) -> TorchTensor:
             parts[sizes.index(-1)] = moved[0]  # the one axis that moves keeps its origin
         code = tuple(f"x.size({matched[i]})" if i in matched else s if isinstance(s, int) else None
                      for i, s in enumerate(sizes))
-        step = ("view", code) if None not in code else ("opaque",)
-        out.append(replace(hyp.rebuild(parts, batched=batched), steps=hyp.steps + (step,)))
+        result = hyp.rebuild(parts, batched=batched)
+        step = ("view", code, result.dims) if None not in code else ("opaque",)
+        out.append(replace(result, steps=hyp.steps + (step,)))
     return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
 
 

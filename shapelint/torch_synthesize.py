@@ -55,10 +55,17 @@ def chain_program(hyp, last: TorchLayerVal, tail: Tuple[str, ...]) -> str:
     lines = ["import torch", "from torch import nn", "import torch.nn.functional as F",
              "torch.manual_seed(0)"]
     steps = list(hyp.steps) + [last]
+    root = tuple(hyp.root)
+    for index in range(len(steps) - 1, -1, -1):
+        step = steps[index]
+        if isinstance(step, tuple) and step[0] == "view" and all(isinstance(s, int) for s in step[1]):
+            # A view to literal sizes fixes the shape: start there (any earlier size works).
+            root, steps = tuple(step[2]), steps[index + 1:]
+            break
     calls = [_step_code(step, i, lines) for i, step in enumerate(steps)]
     indices = isinstance(steps[0], TorchLayerVal) and steps[0].name == "Embedding"
     lines.append(f"steps = [{', '.join(calls)}]")
-    lines.append(f"root = {tuple(hyp.root)!r}")
+    lines.append(f"root = {root!r}")
     lines += [
         f"for fill in {FILLS!r}:",
         "    x = torch.zeros(*[fill if d is None else d for d in root]"
