@@ -8,6 +8,7 @@ prefilter -> parse (LibCST) -> extract (``extract.py``, which propagates shapes 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import List, Optional
 
@@ -50,13 +51,18 @@ class Locator:
         return Position(r.end.line, r.end.column + 1)
 
 
+# A `global x` / `nonlocal x` statement somewhere (not `global_pool`): only then is the tree
+# searched for the names such statements rebind.
+_GLOBAL_STATEMENT = re.compile(r"(?:^|;)[ \t]*(?:global|nonlocal)[ \t]+[A-Za-z_]", re.M)
+
+
 def mentions_framework(source: str) -> bool:
     return any(marker in source for marker in FRAMEWORK_MARKERS)
 
 
 def analyse(module: cst.Module, config: Config, source: Optional[str] = None) -> Analysis:
     analysis = Analysis(target_keras=config.target_keras)
-    scan = source is None or "global" in source or "nonlocal" in source
+    scan = source is None or _GLOBAL_STATEMENT.search(source) is not None
     Interpreter(module, config.target_keras, analysis, scan_globals=scan).run()
     return analysis
 

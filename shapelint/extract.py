@@ -665,7 +665,7 @@ class Interpreter:
     def eval_children(self, node, frame: Frame) -> None:
         """Evaluate sub-expressions for their own sake (layer constructions inside a lambda,
         a comprehension, an f-string); their values are not used."""
-        for child in node.children:
+        for child in _children(node):
             if isinstance(child, cst.BaseExpression):
                 self.eval(child, frame)
             elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,
@@ -685,6 +685,9 @@ class Interpreter:
             return UNKNOWN
 
     def eval_SimpleString(self, node, frame):
+        text = node.value
+        if text[:1] in "'\"" and "\\" not in text and text[0] * 3 != text[:3]:
+            return text[1:-1]  # a plain one-quoted string: no escapes to interpret
         try:
             value = node.evaluated_value
         except Exception:  # noqa: BLE001 - odd escapes: the string is simply unknown
@@ -1340,6 +1343,18 @@ def _has_jump(body) -> bool:
     finder = _JumpFinder()
     body.visit(finder)
     return finder.found
+
+
+def _children(node):
+    """The child nodes of ``node``, in field order: LibCST's ``children`` runs a visitor."""
+    for name in node.__dataclass_fields__:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
 
 
 def _literal_int(node) -> Optional[int]:
