@@ -65,6 +65,17 @@ async def confirming_client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client))
+async def utf8_client(lsp_client: LanguageClient):
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.general.position_encodings = [types.PositionEncodingKind.Utf8]
+    result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=capabilities, initialization_options={"confirm": False}))
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    yield
+    await lsp_client.shutdown_session()
+
+
 async def next_publish(client, uri, after, where=lambda params: True, timeout=60.0):
     """The first diagnostics notification for ``uri`` after the ``after``-th one that
     satisfies ``where``, waiting for it to arrive."""
@@ -146,6 +157,26 @@ async def test_columns_are_utf16_code_units(client, tmp_path):
     assert diag.range.start == types.Position(line=2, character=utf16(line[:start]))
     assert diag.range.end == types.Position(line=2, character=utf16(line[:end]))
     assert utf16(line[:start]) == start + 3  # three emoji, one extra unit each
+
+
+@pytest.mark.asyncio
+async def test_columns_follow_the_encoding_the_client_chose(utf8_client, tmp_path):
+    client = utf8_client
+    mark = len(client.published)
+    uri = open_document(client, tmp_path / "emoji.py", EMOJI)
+    [diag] = (await next_publish(client, uri, mark)).diagnostics
+    line = EMOJI.splitlines()[2]
+    prefix = line[:line.index("activation")]
+    assert diag.range.start == types.Position(line=2, character=len(prefix.encode("utf-8")))
+    applied = 'from keras import layers, Input\n\nx = Input(shape=(8,))\ny = layers.Dense(4, name="🙂")(x)\n'
+    uri = open_document(client, tmp_path / "applied.py", applied)
+    line = applied.splitlines()[3]
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=3, character=len(line[:line.index(")(x)")].encode("utf-8")))))
+    assert "output: `(None, 4)`" in hover.contents.value and "parameters: 36" in hover.contents.value
+    # the innermost layer expression there: the construction, layers.Dense(4, name="🙂")
+    assert hover.range.end == types.Position(line=3, character=len(line[:line.index(")(x)") + 1].encode("utf-8")))
 
 
 @pytest.mark.asyncio
