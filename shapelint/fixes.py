@@ -249,7 +249,9 @@ def _input_name(tree: _Tree, layer_call: cst.Call) -> Optional[Tuple[str, Option
     """How to spell keras.Input here, and the import to extend with ``Input`` (if any)."""
     func = layer_call.func
     if isinstance(func, cst.Attribute):  # keras.layers.LSTM, layers.LSTM, tf.keras.layers.LSTM
-        return tree.code(func.value) + ".Input", None
+        module = tree.code(func.value)
+        # Not a legacy path (keras.layers.recurrent has no Input) nor an alias we cannot read.
+        return (module + ".Input", None) if module.rsplit(".", 1)[-1] in ("layers", "keras") else None
     if not isinstance(func, cst.Name):
         return None
     source_of: Dict[str, Tuple[str, cst.ImportFrom]] = {}

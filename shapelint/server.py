@@ -83,7 +83,7 @@ class Documents:
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
-        task = asyncio.get_event_loop().create_task(self.lint(uri, generation, delay))
+        task = asyncio.get_running_loop().create_task(self.lint(uri, generation, delay))
         self.pending[uri] = task
         task.add_done_callback(lambda done: self.pending.pop(uri, None) if self.pending.get(uri) is done else None)
 

@@ -144,6 +144,13 @@ def test_batch_shape_input_imports_input_next_to_the_layer():
         model = Sequential()
         model.add(LSTM(4, batch_input_shape=(1, 3, 1), stateful=True))
     """,
+    # a legacy module that has no Input
+    """\
+        import keras
+
+        model = keras.Sequential()
+        model.add(keras.layers.recurrent.LSTM(4, batch_input_shape=(1, 3, 1), stateful=True))
+    """,
     # a legacy module that has no Input to import
     """\
         from keras.models import Sequential
