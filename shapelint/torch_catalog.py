@@ -48,8 +48,10 @@ class Hyp:
                 dims.append(part[0])
                 origins.append(part[1])
                 roots.append(None)
+        if batched is None:  # still batched only if axis 0 stays axis 0
+            batched = self.batched and bool(parts) and isinstance(parts[0], int) and parts[0] == 0
         return replace(self, dims=tuple(dims), origins=tuple(origins), root_axes=tuple(roots),
-                       batched=self.batched if batched is None else batched)
+                       batched=batched)
 
     def require(self, axis: int, size: Optional[int]) -> "Hyp":
         """This hypothesis where axis ``axis`` (unknown so far) has ``size``: what the layer

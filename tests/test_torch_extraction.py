@@ -229,3 +229,26 @@ def test_batch_softmax_needs_a_batch_axis():
                 return self.softmax(self.out(self.bn(x)))
     """
     assert codes(source) == ["SL122"]
+
+
+@pytest.mark.parametrize("after,found", [
+    ("x", ["SL122"]),
+    ("torch.flatten(x, 0)", []),
+    ("self.head(x.view(-1))", []),
+    ("x.view(-1, 10).t()", []),
+])
+def test_batch_axis_lost(after, found):
+    source = f"""
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.bn = nn.BatchNorm1d(10)
+                self.head = nn.Linear(20, 3)
+            def forward(self, x):
+                x = self.bn(x)
+                return F.softmax({after}, dim=0)
+    """
+    assert codes(source) == found
