@@ -903,6 +903,10 @@ class Interpreter:
         if isinstance(func, BoundMethod):
             return self.call_method(func, args, kwargs, opaque, node, frame)
         if isinstance(func, TorchLayerVal):
+            if func.name == "Bilinear":
+                if len(args) != 2 or kwargs or opaque:
+                    return UNKNOWN
+                return torch_model.apply_bilinear(self.analysis, func, args[0], args[1], node)
             return torch_model.apply_layer(self.analysis, func, args[0] if args else UNKNOWN, node)
         if isinstance(func, TorchSequentialVal):
             return self.run_torch_sequential(func, args[0] if args else UNKNOWN, frame)

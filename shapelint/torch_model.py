@@ -160,6 +160,34 @@ def apply_layer(analysis, layer: TorchLayerVal, value, node) -> Any:
     return app.output
 
 
+def apply_bilinear(analysis, layer: TorchLayerVal, first, second, node) -> Any:
+    """``nn.Bilinear(in1, in2, out)(x1, x2)``: each input's last axis against its size."""
+    x1, x2 = tensor_of(first), tensor_of(second)
+    app = TorchApplication(layer, x1, None, node)
+    analysis.torch_applications.append(app)
+    n_out = as_int(layer.arg("out_features"))
+    origin = Origin(layer.node, torch_catalog.describe(layer), "")
+    outputs, failed = [], False
+    for tensor, param, torch_says in ((x1, "in1_features", "input1 size does not match weight size"),
+                                      (x2, "in2_features", "input2 size does not match weight size")):
+        expected = as_int(layer.arg(param))
+        failures = [(h, Mismatch(param, expected, h.dims[-1], f"the last axis of input {param[2]}", h.origins[-1],
+                                 torch_says))
+                    for h in tensor.expanded() if expected is not None and h.dims[-1] not in (None, expected)]
+        if tensor.hyps is not None and tensor.hyps and len(failures) == len(tensor.hyps):
+            app.candidate = app.candidate or failures[0]
+            failed = True
+    if failed:
+        app.failed, app.mismatch = app.candidate
+        app.input = app.candidate[0] and TorchTensor((app.candidate[0],))
+        app.output = DEAD
+        return DEAD
+    for hyp in x1.hyps or ():
+        outputs.append(hyp.rebuild(torch_catalog.kept(hyp, 0, -1) + [(n_out, origin)]))
+    app.output = TorchTensor(tuple(outputs)) if outputs else any_tensor()
+    return app.output
+
+
 def _wrap(layer, tensor):
     """RNNs return ``(output, state)``."""
     return (tensor, UNKNOWN) if layer.spec.returns_state else tensor

@@ -87,6 +87,8 @@ def chain_program(hyp, last: TorchLayerVal, tail: Tuple[str, ...]) -> str:
 
 
 def mismatch_probe(app) -> Probe:
+    if app.layer.name == "Bilinear":
+        return _bilinear_probe(app)
     program = chain_program(app.failed, app.layer, ())
     return Probe(program, "raises", (app.mismatch.torch_says,), 0, framework="torch")
 
@@ -108,3 +110,17 @@ def batch_softmax_probe(app) -> Probe:
     tail = ("sums = out.exp().sum(0)" if app.layer.name == "LogSoftmax" else "sums = out.sum(0)",
             "__result__ = [int(x.size(0)), bool(torch.allclose(sums, torch.ones_like(sums), atol=1e-5))]")
     return Probe(chain_program(hyp, app.layer, tail), "batch_sums", (), 0, framework="torch")
+
+
+def _bilinear_probe(app) -> Probe:
+    """Bilinear's two inputs: the one received (unknown sizes 2), the other as expected."""
+    received = tuple(2 if d is None else d for d in app.failed.dims)
+    first = app.mismatch.param == "in1_features"
+    other = received[:-1] + (app.layer.arg("in2_features" if first else "in1_features"),)
+    x1, x2 = (received, other) if first else (other, received)
+    program = "\n".join([
+        "import torch", "from torch import nn",
+        f"m = {render_torch_layer(app.layer)}",
+        f"out = m(torch.zeros{render_value(x1)}, torch.zeros{render_value(x2)})",
+    ]) + "\n"
+    return Probe(program, "raises", (app.mismatch.torch_says,), 0, framework="torch")
