@@ -88,7 +88,7 @@ def test_wrong_static_finding_is_refuted(wrong_catalog):
     assert [d.code for d in diagnostics] == ["SL101"]
     verdicts = confirm(diagnostics, use_cache=False)
     assert {d.verdict for d in verdicts} == {REFUTED}
-    assert verdicts[0].tf_message == "TensorFlow built it without an error"
+    assert verdicts[0].tf_message == "TensorFlow ran it without an error"
 
 
 def test_cli_drops_refuted_unless_asked(wrong_catalog, tmp_path, capsys, monkeypatch):
