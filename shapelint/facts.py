@@ -16,6 +16,8 @@ from .diagnostics import Position
 from .engine import Locator, analyse, mentions_framework
 from .shapes import Tensor, format_shape
 from .summary import _output, _params
+from .torch_catalog import describe, parameter_count
+from .torch_model import TorchTensor
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,38 @@ def layer_facts(source: str, path: str = "<unsaved>", config: Optional[Config] =
             key = (fact.start, fact.end, name, applied)
             if key not in best or _unknowns(fact) <= _unknowns(best[key]):
                 best[key] = fact
+    for app in analysis.torch_applications:
+        fact_node = app.node
+        if fact_node is None:
+            continue
+        inputs = (_torch_shapes(app.input),)
+        output = _torch_shapes(app.output[0] if isinstance(app.output, tuple) else app.output)
+        params = parameter_count(app.layer)
+        applied = locator.start(fact_node)
+        places = [fact_node] + ([app.layer.node] if app.layer.node is not fact_node else [])
+        for node in places:
+            fact = LayerFact(describe(app.layer), locator.start(node), locator.end(node), inputs, output, params,
+                             applied.line)
+            key = (fact.start, fact.end, fact.layer, applied)
+            if key not in best or _unknowns(fact) <= _unknowns(best[key]):
+                best[key] = fact
     return sorted(best.values(), key=lambda f: (f.start, f.end))
+
+
+def _torch_shapes(tensor) -> str:
+    """A PyTorch tensor's possible shapes: ``(?, 400)``, or several when the rank is open."""
+    if not isinstance(tensor, TorchTensor) or tensor.hyps is None:
+        return "?"
+    if not tensor.hyps:
+        return "unreachable: an earlier layer fails"
+    shapes = []
+    for hyp in tensor.hyps:
+        text = format_shape(tuple("?" if d is None else d for d in hyp.dims)).replace("'", "")
+        if text not in shapes:
+            shapes.append(text)
+    if len(shapes) > 3:
+        return f"{shapes[0]}, {shapes[1]}, ... ({len(shapes)} ranks possible)"
+    return " or ".join(shapes)
 
 
 def facts_at(facts: List[LayerFact], position: Position) -> List[LayerFact]:

@@ -365,29 +365,31 @@ _RNN = ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropo
 def _specs():
     specs = [
         TorchSpec("Linear", ("in_features", "out_features", "bias"), {"bias": True}, linear),
-        TorchSpec("Bilinear", ("in1_features", "in2_features", "out_features", "bias"), {}, None),
+        TorchSpec("Bilinear", ("in1_features", "in2_features", "out_features", "bias"), {"bias": True}, None),
         TorchSpec("LazyLinear", ("out_features",), {}, None),
         TorchSpec("Embedding", ("num_embeddings", "embedding_dim", "padding_idx"), {}, embedding),
-        TorchSpec("LayerNorm", ("normalized_shape", "eps", "elementwise_affine"), {}, layer_norm),
-        TorchSpec("GroupNorm", ("num_groups", "num_channels", "eps", "affine"), {}, group_norm),
+        TorchSpec("LayerNorm", ("normalized_shape", "eps", "elementwise_affine"), {"elementwise_affine": True},
+                  layer_norm),
+        TorchSpec("GroupNorm", ("num_groups", "num_channels", "eps", "affine"), {"affine": True}, group_norm),
         TorchSpec("Flatten", ("start_dim", "end_dim"), {"start_dim": 1, "end_dim": -1}, flatten),
         TorchSpec("Unflatten", ("dim", "unflattened_size"), {}, unflatten),
         TorchSpec("RNN", ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first",
                           "dropout", "bidirectional"),
-                  {"num_layers": 1, "batch_first": False, "bidirectional": False}, recurrent, True),
+                  {"num_layers": 1, "batch_first": False, "bidirectional": False, "bias": True}, recurrent, True),
         TorchSpec("LSTM", _RNN + ("proj_size",),
-                  {"num_layers": 1, "batch_first": False, "bidirectional": False, "proj_size": 0},
+                  {"num_layers": 1, "batch_first": False, "bidirectional": False, "proj_size": 0, "bias": True},
                   recurrent, True),
-        TorchSpec("GRU", _RNN, {"num_layers": 1, "batch_first": False, "bidirectional": False},
+        TorchSpec("GRU", _RNN, {"num_layers": 1, "batch_first": False, "bidirectional": False, "bias": True},
                   recurrent, True),
     ]
     for n in (1, 2, 3):
         specs += [
-            TorchSpec(f"Conv{n}d", _CONV, {"stride": 1, "padding": 0, "dilation": 1, "groups": 1}, conv(n)),
+            TorchSpec(f"Conv{n}d", _CONV, {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True},
+                      conv(n)),
             TorchSpec(f"ConvTranspose{n}d", _CONV_T,
-                      {"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1},
+                      {"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1, "bias": True},
                       conv(n, transposed=True)),
-            TorchSpec(f"BatchNorm{n}d", _NORM, {}, batch_norm((2, 3) if n == 1 else (n + 2,))),
+            TorchSpec(f"BatchNorm{n}d", _NORM, {"affine": True}, batch_norm((2, 3) if n == 1 else (n + 2,))),
             TorchSpec(f"InstanceNorm{n}d", _NORM, {"affine": False}, instance_norm(n)),
             TorchSpec(f"MaxPool{n}d", ("kernel_size", "stride", "padding", "dilation", "return_indices",
                                        "ceil_mode"),
@@ -443,3 +445,75 @@ LAYERS["GLU"] = TorchSpec("GLU", ("dim",), {}, None)
 
 def lookup(name: str) -> Optional[TorchSpec]:
     return LAYERS.get(name)
+
+
+def _size_product(value) -> Optional[int]:
+    if as_int(value) is not None:
+        return value
+    if isinstance(value, tuple) and value and all(as_int(v) is not None for v in value):
+        return product(value)
+    return None
+
+
+def parameter_count(layer) -> Optional[int]:
+    """Trainable parameters of a torch layer built from literal arguments (None: unknown)."""
+    name, arg = layer.spec.name, layer.arg
+    if layer.opaque:
+        return None
+    flags = {k: arg(k) for k in ("bias", "affine", "elementwise_affine") if k in layer.spec.positional}
+    if any(not isinstance(v, bool) for v in flags.values()):
+        return None  # a flag given as something shapelint cannot read
+    bias = flags.get("bias", True)
+    if name in ACTIVATIONS or name in SOFTMAX_LAYERS or name in ("Flatten", "Unflatten") or "Pool" in name \
+            or name.startswith("Dropout"):
+        if name == "PReLU":
+            count = arg("num_parameters")
+            return 1 if count is UNKNOWN and "num_parameters" not in layer.args else as_int(count)
+        return 0
+    if name == "Linear":
+        n_in, n_out = as_int(arg("in_features")), as_int(arg("out_features"))
+        return None if None in (n_in, n_out) else n_in * n_out + (n_out if bias else 0)
+    if name == "Bilinear":
+        sizes = [as_int(arg(k)) for k in ("in1_features", "in2_features", "out_features")]
+        return None if None in sizes else sizes[0] * sizes[1] * sizes[2] + (sizes[2] if bias else 0)
+    if name.startswith(("Conv", "ConvTranspose")):
+        n = int(name[-2])
+        c_in, c_out, groups = as_int(arg("in_channels")), as_int(arg("out_channels")), as_int(arg("groups"))
+        kernel = _tuple(arg("kernel_size"), n)
+        if None in (c_in, c_out, groups) or kernel is None:
+            return None
+        per_group = c_out * (c_in // groups) if name.startswith("Conv") and "Transpose" not in name \
+            else c_in * (c_out // groups)
+        return per_group * product(kernel) + (c_out if bias else 0)
+    if name.startswith(("BatchNorm", "InstanceNorm")):
+        channels = as_int(arg("num_features"))
+        return None if channels is None else (2 * channels if flags["affine"] else 0)
+    if name == "GroupNorm":
+        channels = as_int(arg("num_channels"))
+        return None if channels is None else (2 * channels if flags["affine"] else 0)
+    if name == "LayerNorm":
+        size = _size_product(arg("normalized_shape"))
+        return None if size is None else (2 * size if flags["elementwise_affine"] else 0)
+    if name == "Embedding":
+        rows, dim = as_int(arg("num_embeddings")), as_int(arg("embedding_dim"))
+        return None if None in (rows, dim) else rows * dim
+    if name in ("RNN", "LSTM", "GRU"):
+        return _recurrent_parameters(layer, bias)
+    return None
+
+
+def _recurrent_parameters(layer, bias) -> Optional[int]:
+    arg = layer.arg
+    gates = {"RNN": 1, "LSTM": 4, "GRU": 3}[layer.spec.name]
+    size_in, hidden, layers = as_int(arg("input_size")), as_int(arg("hidden_size")), as_int(arg("num_layers"))
+    proj = as_int(arg("proj_size")) if layer.spec.name == "LSTM" else 0
+    directions = arg("bidirectional")
+    if None in (size_in, hidden, layers, proj) or not isinstance(directions, bool):
+        return None
+    out = proj or hidden
+    count = 0
+    for index in range(layers):
+        width = size_in if index == 0 else out * (2 if directions else 1)
+        one = gates * hidden * (width + out) + (2 * gates * hidden if bias else 0) + (hidden * proj if proj else 0)
+        count += one * (2 if directions else 1)
+    return count

@@ -110,6 +110,24 @@ def test_every_layer_with_a_shape_rule_is_checked_against_pytorch():
     assert modelled <= checked, modelled - checked
 
 
+PARAMETER_CASES = [
+    ("Linear", (10, 5), {}), ("Linear", (10, 5), {"bias": False}), ("Bilinear", (3, 4, 5), {}),
+    ("Conv2d", (3, 8, 3), {}), ("Conv1d", (4, 8, 3), {"groups": 2, "bias": False}),
+    ("ConvTranspose2d", (3, 8, (2, 3)), {}), ("BatchNorm1d", (7,), {}), ("BatchNorm2d", (7,), {"affine": False}),
+    ("InstanceNorm2d", (5,), {}), ("InstanceNorm1d", (5,), {"affine": True}), ("GroupNorm", (2, 6), {}),
+    ("LayerNorm", ((4, 5),), {}), ("Embedding", (100, 16), {}), ("LSTM", (10, 20), {}),
+    ("LSTM", (10, 20, 2), {"bidirectional": True, "proj_size": 5}), ("GRU", (8, 16, 3), {"bias": False}),
+    ("RNN", (8, 16), {"bidirectional": True}), ("PReLU", (), {}), ("ReLU", (), {}), ("MaxPool2d", (2,), {}),
+]
+
+
+@pytest.mark.parametrize("name,args,kwargs", PARAMETER_CASES, ids=[f"{c[0]}{c[1]}{c[2] or ''}" for c in PARAMETER_CASES])
+def test_parameter_count_matches_pytorch(name, args, kwargs):
+    layer = make_layer(torch_catalog.LAYERS[name], None, list(args), dict(kwargs), False)
+    module = getattr(nn, name)(*args, **kwargs)
+    assert torch_catalog.parameter_count(layer) == sum(p.numel() for p in module.parameters())
+
+
 def test_cases_cover_failures_and_successes():
     outcomes = set()
     for name, args, kwargs, shapes in CASES:

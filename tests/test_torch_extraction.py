@@ -252,3 +252,16 @@ def test_batch_axis_lost(after, found):
                 return F.softmax({after}, dim=0)
     """
     assert codes(source) == found
+
+
+def test_hover_facts_for_pytorch_layers():
+    from pathlib import Path
+
+    from shapelint.facts import layer_facts
+
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "torch" / "lenet_cifar_ok.py"
+    facts = {(f.start.line, f.layer): f for f in layer_facts(path.read_text(), str(path))}
+    fc1 = facts[(21, "Linear(400, 120)")]  # `F.relu(self.fc1(x))` in forward
+    assert fc1.inputs == ("(?, 400)",) and fc1.output == "(?, 120)" and fc1.params == 48120
+    conv2 = facts[(12, "Conv2d(6, 16, 5)")]  # where it is built
+    assert conv2.output == "(16, ?, ?) or (?, 16, ?, ?)" and conv2.params == 2416
