@@ -646,7 +646,7 @@ class Interpreter:
         the object no longer holds."""
         if target.attr.value in HARMLESS_ATTRIBUTES:
             return
-        if isinstance(obj, LayerVal):
+        if isinstance(obj, (LayerVal, TorchLayerVal)):
             obj.args = {}
             obj.opaque = True  # every argument is unknown from now on
         elif isinstance(obj, ArrayVal) and isinstance(target.value, cst.Name):
@@ -725,7 +725,9 @@ class Interpreter:
             if attr in base.attrs:
                 return base.attrs[attr]
             method = base.cls.methods.get(attr)
-            return TorchBoundMethod(base, method) if method is not None else UNKNOWN
+            if method is not None:
+                return TorchBoundMethod(base, method)
+            return BoundMethod(base, attr) if attr in ("add_module", "register_module") else UNKNOWN
         if isinstance(base, TorchTensor):
             return UNKNOWN if attr in ("shape", "T", "mT", "data", "grad", "ndim", "dtype", "device") \
                 else BoundMethod(base, attr)
@@ -1011,6 +1013,13 @@ class Interpreter:
             return UNKNOWN
         if isinstance(receiver, TorchTensor):
             return self.tensor_method(receiver, name, args, kwargs, opaque, node, frame)
+        if isinstance(receiver, TorchModuleVal):  # add_module / register_module
+            self.touch(receiver)
+            if len(args) == 2 and isinstance(args[0], str) and not kwargs and not opaque:
+                receiver.attrs[args[0]] = args[1]
+            else:
+                self.make_uncertain(receiver)
+            return None
         if isinstance(receiver, TorchSequentialVal):
             self.touch(receiver)
             if name == "append" and len(args) == 1 and not kwargs and receiver.entries is not None:

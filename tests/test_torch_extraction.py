@@ -265,3 +265,25 @@ def test_hover_facts_for_pytorch_layers():
     assert fc1.inputs == ("(?, 400)",) and fc1.output == "(?, 120)" and fc1.params == 48120
     conv2 = facts[(12, "Conv2d(6, 16, 5)")]  # where it is built
     assert conv2.output == "(16, ?, ?) or (?, 16, ?, ?)" and conv2.params == 2416
+
+
+@pytest.mark.parametrize("change,found", [
+    ("model.fc2 = nn.Linear(30, 1)", ["SL201"]),
+    ('model.add_module("fc2", nn.Linear(30, 1))', ["SL201"]),
+    ("model.fc1 = nn.Linear(10, 20)", []),
+])
+def test_changed_after_construction(change, found):
+    source = f"""
+        import torch.nn as nn
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(10, 20)
+                self.fc2 = nn.Linear(20, 1)
+            def forward(self, x):
+                return self.fc2(self.fc1(x))
+        model = Net()
+        {change}
+        out = model(None)
+    """
+    assert codes(source) == found
