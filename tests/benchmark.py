@@ -145,7 +145,9 @@ def main(argv) -> None:
     source = args.corpus or f"{CORPUS} (wheel)"
     print(f"corpus: {source} at {root}\n  {len(paths)} .py files, {lines:,} lines; "
           f"{sum('keras' in t for t in texts)} mention keras, {torch} import torch")
+    print(f"  load average before: {os.getloadavg()[0]:.2f} (other processes share the CPUs)")
     end_to_end(root, len(paths), lines, args.repeat)
+    print(f"  load average after: {os.getloadavg()[0]:.2f}")
     if args.stages:
         stages(texts)
 
