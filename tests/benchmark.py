@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,10 +49,14 @@ def corpus_dir(given) -> Path:
     return tmp / "src"
 
 
-def timed(cmd, env=None) -> float:
+def timed(cmd, env=None):
+    """(wall seconds, CPU seconds of the process and its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def end_to_end(root: Path, files: int, lines: int, repeat: int) -> None:
@@ -86,9 +91,9 @@ def end_to_end(root: Path, files: int, lines: int, repeat: int) -> None:
     ]
     shutil.rmtree(cache_root, ignore_errors=True)
     print(f"\nend to end, best of {repeat} (interpreter start-up included; {os.cpu_count()} CPUs):")
-    print(f"  {'':30} {'seconds':>8} {'files/s':>9} {'klines/s':>9}")
-    for label, seconds in rows:
-        print(f"  {label:30} {seconds:8.2f} {files / seconds:9.0f} {lines / seconds / 1000:9.1f}")
+    print(f"  {'':30} {'seconds':>8} {'files/s':>9} {'klines/s':>9} {'CPU s':>8}")
+    for label, (seconds, cpu) in rows:
+        print(f"  {label:30} {seconds:8.2f} {files / seconds:9.0f} {lines / seconds / 1000:9.1f} {cpu:8.2f}")
 
 
 def stages(texts) -> None:
