@@ -332,6 +332,32 @@ class Interpreter:
                 value = torch_model.any_tensor()
         return value
 
+    def index_tensor(self, tensor: TorchTensor, node: cst.Subscript, frame):
+        items = []
+        for element in node.slice:
+            part = element.slice
+            if isinstance(part, cst.Index):
+                if isinstance(part.value, cst.Ellipsis):
+                    items.append(torch_model.IndexItem("ellipsis", code="..."))
+                    continue
+                value = self.eval(part.value, frame)
+                if value is None:
+                    items.append(torch_model.IndexItem("none", code="None"))
+                elif isinstance(value, int) and not isinstance(value, bool) and part.star is None:
+                    items.append(torch_model.IndexItem("int", value, str(value)))
+                else:
+                    return UNKNOWN  # a tensor, a list or an unknown index
+            else:
+                bounds = tuple(self.eval(b, frame) if b is not None else None
+                               for b in (part.lower, part.upper, part.step))
+                if any(b is not None and b is not UNKNOWN and torch_catalog.as_int(b) is None for b in bounds):
+                    return UNKNOWN
+                literal = all(b is None or torch_catalog.as_int(b) is not None for b in bounds)
+                code = ":".join("" if b is None else str(b) for b in bounds[:2]) + (
+                    f":{bounds[2]}" if bounds[2] is not None else "")
+                items.append(torch_model.IndexItem("slice", bounds, code if literal else None))
+        return torch_model.index(tensor, items, node, source_text(node))
+
     def axis_size(self, expr, frame) -> Optional[torch_model.AxisOf]:
         """``len(t)``, ``t.size(k)``, ``t.shape[k]`` with ``t`` a name or ``self.name``."""
         tensor, axis = None, None
@@ -416,6 +442,8 @@ class Interpreter:
             return torch_model.flatten(tensor, start, end, node, source_text(node))
         if name in TENSOR_IDENTITY_METHODS:
             return tensor
+        if name in ("transpose", "permute", "unsqueeze", "squeeze") and not kwargs:
+            return torch_model.reorder(tensor, name, list(args), node, source_text(node))
         if name in ("softmax", "log_softmax") and (args or "dim" in kwargs):
             spec = torch_catalog.LAYERS["Softmax" if name == "softmax" else "LogSoftmax"]
             layer = torch_model.make_layer(spec, node, args[:1], {k: v for k, v in kwargs.items() if k == "dim"},
@@ -763,6 +791,8 @@ class Interpreter:
         base = self.eval(node.value, frame)
         if isinstance(base, ArrayVal):
             return self.index_array(base, node, frame)
+        if isinstance(base, TorchTensor):
+            return self.index_tensor(base, node, frame)
         if len(node.slice) != 1:
             for element in node.slice:
                 self.eval_children(element, frame)

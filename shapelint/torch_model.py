@@ -134,7 +134,7 @@ def apply_layer(analysis, layer: TorchLayerVal, value, node) -> Any:
         return app.output
     outputs, failures, unknown = [], [], False
     for hyp in tensor.expanded():
-        result = layer.spec.apply(layer, hyp)
+        result = layer.spec.apply(layer, hyp) if hyp.rank else None  # a 0-D tensor: not modelled
         if result is RANK:
             continue
         if isinstance(result, Mismatch):
@@ -165,6 +165,9 @@ def apply_bilinear(analysis, layer: TorchLayerVal, first, second, node) -> Any:
     x1, x2 = tensor_of(first), tensor_of(second)
     app = TorchApplication(layer, x1, None, node)
     analysis.torch_applications.append(app)
+    if any(h.rank == 0 for h in x1.expanded() + x2.expanded()):
+        app.output = any_tensor()  # a 0-D tensor: not modelled
+        return app.output
     n_out = as_int(layer.arg("out_features"))
     origin = Origin(layer.node, torch_catalog.describe(layer), "")
     outputs, failed = [], False
@@ -275,3 +278,96 @@ def exact(sizes, node, text: str) -> Any:
     origin = Origin(node, text, "")
     dims = tuple(sizes)
     return TorchTensor((Hyp(dims, (origin,) * len(dims), False, (), dims, (None,) * len(dims)),))
+
+
+# -- axis reorderings and indexing ----------------------------------------------------------
+
+def _ints(values) -> bool:
+    return all(as_int(v) is not None for v in values)
+
+
+def reorder(tensor: TorchTensor, method: str, args: List[Any], node, text: str) -> TorchTensor:
+    """``x.transpose(1, 2)``, ``x.permute(0, 2, 1)``, ``x.unsqueeze(1)``, ``x.squeeze(1)`` with
+    literal axes (anything else: unknown)."""
+    if tensor.hyps == ():
+        return DEAD
+    if method == "permute" and len(args) == 1 and isinstance(args[0], tuple):
+        args = list(args[0])
+    if not args or not _ints(args) or (method == "transpose" and len(args) != 2) \
+            or (method in ("unsqueeze", "squeeze") and len(args) != 1):
+        return any_tensor()
+    code = f"x.{method}({', '.join(str(a) for a in args)})"
+    out = []
+    for hyp in tensor.expanded():
+        rank = hyp.rank + (1 if method == "unsqueeze" else 0)
+        axes = [a % rank if -rank <= a < rank else None for a in args]
+        if None in axes:
+            continue  # PyTorch: dimension out of range
+        parts = list(range(hyp.rank))
+        if method == "transpose":
+            parts[axes[0]], parts[axes[1]] = parts[axes[1]], parts[axes[0]]
+        elif method == "permute":
+            if sorted(axes) != list(range(hyp.rank)):
+                continue
+            parts = axes
+        elif method == "unsqueeze":
+            parts.insert(axes[0], (1, Origin(node, text, "")))
+        elif hyp.dims[axes[0]] is None:
+            return any_tensor()  # squeeze of an axis of unknown size: maybe a no-op
+        elif hyp.dims[axes[0]] == 1:
+            del parts[axes[0]]
+        result = hyp.rebuild(parts)
+        out.append(replace(result, steps=hyp.steps + (("code", code),)))
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    kind: str  # int | slice | none | ellipsis
+    value: Any = None  # the int, or (lower, upper, step) with None / int / UNKNOWN
+    code: Optional[str] = None  # as written, when every part is literal
+
+
+def index(tensor: TorchTensor, items: List[IndexItem], node, text: str) -> TorchTensor:
+    """``out[:, -1, :]``, ``x[..., 0]``, ``x[:, None]`` with literal indices."""
+    if tensor.hyps == ():
+        return DEAD
+    if sum(1 for item in items if item.kind == "ellipsis") > 1:
+        return any_tensor()
+    codes = [item.code for item in items]
+    step = ("code", f"x[{', '.join(codes)}]") if None not in codes else ("opaque",)
+    origin = Origin(node, text, "")
+    out = []
+    for hyp in tensor.expanded():
+        consumed = sum(1 for item in items if item.kind in ("int", "slice"))
+        if consumed > hyp.rank:
+            continue  # too many indices for this rank
+        parts, axis = [], 0
+        for item in items:
+            if item.kind == "ellipsis":
+                parts += list(range(axis, axis + hyp.rank - consumed))
+                axis += hyp.rank - consumed
+            elif item.kind == "none":
+                parts.append((1, origin))
+            elif item.kind == "int":
+                size = hyp.dims[axis]
+                if size is not None and not -size <= item.value < size:
+                    parts = None
+                    break
+                axis += 1
+            else:
+                lower, upper, stride = item.value
+                size = hyp.dims[axis]
+                if lower is None and upper is None and stride is None:
+                    parts.append(axis)
+                elif size is not None and all(b is None or as_int(b) is not None for b in item.value) \
+                        and stride != 0:
+                    parts.append((len(range(*slice(lower, upper, stride).indices(size))), origin))
+                else:
+                    parts.append((None, origin))
+                axis += 1
+        if parts is None:
+            continue
+        parts += list(range(axis, hyp.rank))
+        out.append(replace(hyp.rebuild(parts), steps=hyp.steps + (step,)))
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()

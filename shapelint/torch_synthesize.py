@@ -45,6 +45,8 @@ def _step_code(step, index: int, lines: List[str]) -> str:
     kind = step[0]
     if kind == "view":
         return f"lambda x: x.reshape({', '.join(str(s) for s in step[1])})"
+    if kind == "code":
+        return f"lambda x: {step[1]}"
     if kind == "flatten":
         return f"lambda x: torch.flatten(x, {render_value(step[1])}, {render_value(step[2])})"
     raise Unsynthesizable("a tensor operation shapelint cannot write down")

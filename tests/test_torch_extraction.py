@@ -101,6 +101,44 @@ FOUND = {
 }
 
 
+FOUND_AFTER = {
+    "out[:, -1, :]": ("nn.LSTM(8, 16, batch_first=True, bidirectional=True)", "out, _ = m(x)\n    y = out[:, -1, :]",
+                      "nn.Linear(16, 2)"),
+    "x[..., 0]": ("nn.Linear(8, 4)", "y = m(x)[..., None]", "nn.Linear(4, 2)"),
+    "transpose(1, 2)": ("nn.Embedding(100, 32)", "y = m(x).transpose(1, 2)", "nn.Conv1d(16, 8, 3)"),
+    "permute(0, 2, 1)": ("nn.Conv1d(4, 32, 3)", "y = m(x).permute(0, 2, 1)", "nn.LSTM(16, 8)"),
+    "unsqueeze(1)": ("nn.Linear(8, 4)", "y = m(x).unsqueeze(1)", "nn.Conv1d(8, 8, 1)"),
+}
+SILENT_AFTER = {
+    "out[:, -1, :]": ("nn.LSTM(8, 16, batch_first=True, bidirectional=True)", "out, _ = m(x)\n    y = out[:, -1, :]",
+                      "nn.Linear(32, 2)"),
+    "x[..., 0]": ("nn.Linear(8, 4)", "y = m(x)[..., 0]", "nn.Linear(7, 2)"),
+    "x[:, idx]": ("nn.Linear(8, 4)", "y = m(x)[:, idx]", "nn.Linear(3, 2)"),
+    "transpose(1, 2)": ("nn.Embedding(100, 32)", "y = m(x).transpose(1, 2)", "nn.Conv1d(32, 8, 3)"),
+    "unsqueeze(1): a 1-D input makes (4, 1)": ("nn.Linear(8, 4)", "y = m(x).unsqueeze(1)", "nn.Conv1d(4, 8, 1)"),
+    "squeeze(1) of an unknown size": ("nn.Conv1d(4, 32, 3)", "y = m(x).squeeze(2)", "nn.Linear(7, 2)"),
+}
+AFTER = """
+import torch.nn as nn
+def run(x):
+    m = {first}
+    {op}
+    return {second}(y)
+"""
+
+
+@pytest.mark.parametrize("name", FOUND_AFTER)
+def test_found_after_reordering_or_indexing(name):
+    first, op, second = FOUND_AFTER[name]
+    assert codes(AFTER.format(first=first, op=op, second=second)) == ["SL201"]
+
+
+@pytest.mark.parametrize("name", SILENT_AFTER)
+def test_silent_after_reordering_or_indexing(name):
+    first, op, second = SILENT_AFTER[name]
+    assert codes(AFTER.format(first=first, op=op, second=second)) == []
+
+
 @pytest.mark.parametrize("name", FOUND)
 def test_found(name):
     assert codes(FOUND[name]) == ["SL201"]
