@@ -47,6 +47,8 @@ def check(ctx) -> None:
         hyps = app.input.hyps
         if not hyps or not all(h.batched and h.rank >= 2 for h in hyps):
             continue
+        if not all(any(d is not None and d > 1 for d in h.dims[1:]) for h in hyps):
+            continue  # (N, 1): normalising over axis 0 is the point (attention pooling)
         origin = hyps[0].origins[0]
         since = f" (axis 0 is the batch since {ctx.where(origin)})" if origin is not None else ""
         ctx.report(
@@ -67,9 +69,12 @@ RULE = Rule(
     what="""
         Reports ``nn.Softmax()``, ``nn.LogSoftmax()``, ``nn.Softmin()`` and
         ``F.softmax(x)`` / ``F.log_softmax(x)`` written without ``dim``, and a softmax over
-        ``dim=0`` of a tensor whose axis 0 is certainly the batch (after ``x.view(-1, N)``,
-        ``x.view(x.size(0), -1)``, a ``BatchNorm``, a 4-D ``Conv2d`` output, an RNN with
-        ``batch_first=True`` on 3-D input).
+        ``dim=0`` of a tensor whose axis 0 is certainly the batch (after a ``BatchNorm2d`` /
+        ``BatchNorm3d``, a convolution or pooling of batched input, an RNN with
+        ``batch_first=True`` on 3-D input, and what keeps that axis: ``x.view(x.size(0), -1)``,
+        ``torch.flatten(x, 1)``, ``Linear``) and another axis of size greater than 1.  Rows
+        of ``x.view(-1, N)`` or of a ``BatchNorm1d`` input may be the instances of one bag or
+        the nodes of one graph, where a softmax over them is intended: not reported.
     """,
     why="""
         Without ``dim`` PyTorch picks the axis from the input's rank, warns that this is
@@ -91,10 +96,13 @@ RULE = Rule(
         class Classifier(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.fc = nn.Linear(400, 10)
+                self.conv = nn.Conv2d(1, 16, 5)
+                self.bn = nn.BatchNorm2d(16)
+                self.fc = nn.Linear(16 * 24 * 24, 10)
 
             def forward(self, x):
-                x = x.view(-1, 400)
+                x = F.relu(self.bn(self.conv(x)))
+                x = x.view(x.size(0), -1)
                 return F.log_softmax(self.fc(x), dim=0)  # expect: SL122
         """,
     ],
@@ -111,10 +119,13 @@ RULE = Rule(
         class Classifier(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.fc = nn.Linear(400, 10)
+                self.conv = nn.Conv2d(1, 16, 5)
+                self.bn = nn.BatchNorm2d(16)
+                self.fc = nn.Linear(16 * 24 * 24, 10)
 
             def forward(self, x):
-                x = x.view(-1, 400)
+                x = F.relu(self.bn(self.conv(x)))
+                x = x.view(x.size(0), -1)
                 return F.log_softmax(self.fc(x), dim=1)
         """,
     ],

@@ -289,6 +289,7 @@ class Interpreter:
                 self.exec_statement(stmt, class_frame)
         frame.scope.bind(node.name.value, UNKNOWN if torch_class is None else torch_class)
         if torch_class is not None:
+            torch_class.volatile = _attributes_set_outside_init(node)
             self.pending_functions.append((torch_class, frame.scope))
         return NORMAL
 
@@ -442,6 +443,14 @@ class Interpreter:
             return torch_model.flatten(tensor, start, end, node, source_text(node))
         if name in TENSOR_IDENTITY_METHODS:
             return tensor
+        if name in ("dim", "ndimension") and not args and not kwargs:
+            return torch_model.known_shape(tensor, "ndim")
+        if name == "size" and not kwargs and len(args) <= 1:
+            shape = torch_model.known_shape(tensor, "shape")
+            if not args or shape is UNKNOWN:
+                return shape
+            axis = torch_catalog.as_int(args[0])
+            return shape[axis] if axis is not None and -len(shape) <= axis < len(shape) else UNKNOWN
         if name in ("transpose", "permute", "unsqueeze", "squeeze") and not kwargs:
             return torch_model.reorder(tensor, name, list(args), node, source_text(node))
         if name in ("softmax", "log_softmax") and (args or "dim" in kwargs):
@@ -663,7 +672,8 @@ class Interpreter:
                 else UNKNOWN
             if isinstance(target, cst.Attribute) and isinstance(base, TorchModuleVal):
                 self.touch(base)  # `self.fc1 = nn.Linear(...)`: a submodule
-                base.attrs[target.attr.value] = value
+                # A tensor kept on the module is state (a buffer, a placeholder): not followed.
+                base.attrs[target.attr.value] = UNKNOWN if isinstance(value, TorchTensor) else value
                 return
             self.escape(value)
             if isinstance(target, cst.Attribute):
@@ -750,6 +760,8 @@ class Interpreter:
                 return tuple(UNKNOWN if d is UNKNOWN_DIM else d for d in base.shape)
             return UNKNOWN
         if isinstance(base, TorchModuleVal):
+            if attr in base.cls.volatile:
+                return UNKNOWN  # another method (a hook, a setter) may replace it
             if attr in base.attrs:
                 return base.attrs[attr]
             method = base.cls.methods.get(attr)
@@ -757,8 +769,9 @@ class Interpreter:
                 return TorchBoundMethod(base, method)
             return BoundMethod(base, attr) if attr in ("add_module", "register_module") else UNKNOWN
         if isinstance(base, TorchTensor):
-            return UNKNOWN if attr in ("shape", "T", "mT", "data", "grad", "ndim", "dtype", "device") \
-                else BoundMethod(base, attr)
+            if attr in ("shape", "ndim"):
+                return torch_model.known_shape(base, attr)
+            return UNKNOWN if attr in ("T", "mT", "data", "grad", "dtype", "device") else BoundMethod(base, attr)
         if isinstance(base, (SequentialVal, FunctionalModelVal, ListVal, tuple, str, LayerVal, DatasetVal,
                              TorchSequentialVal)):
             return BoundMethod(base, attr)
@@ -939,7 +952,10 @@ class Interpreter:
                 if len(args) != 2 or kwargs or opaque:
                     return UNKNOWN
                 return torch_model.apply_bilinear(self.analysis, func, args[0], args[1], node)
-            return torch_model.apply_layer(self.analysis, func, args[0] if args else UNKNOWN, node)
+            output = torch_model.apply_layer(self.analysis, func, args[0] if args else UNKNOWN, node)
+            if (len(args) > 1 or kwargs or opaque) and not func.spec.returns_state and output is not torch_model.DEAD:
+                return UNKNOWN  # `up(x, output_size=...)`: the input is checked, the output not known
+            return output
         if isinstance(func, TorchSequentialVal):
             return self.run_torch_sequential(func, args[0] if args else UNKNOWN, frame)
         if isinstance(func, TorchModuleVal):
@@ -1386,6 +1402,44 @@ def _has_jump(body) -> bool:
     finder = _JumpFinder()
     body.visit(finder)
     return finder.found
+
+
+def _attributes_set_outside_init(class_node: cst.ClassDef) -> frozenset:
+    """``self.x = ...`` in any method but ``__init__`` (hooks, setters, reset methods)."""
+    names = set()
+    for stmt in _body(class_node):
+        if not isinstance(stmt, cst.FunctionDef) or stmt.name.value == "__init__":
+            continue
+        params = _all_params(stmt.params)
+        if not params:
+            continue
+        finder = _SelfAttributeAssignments(params[0])
+        stmt.visit(finder)
+        names |= finder.names
+    return frozenset(names)
+
+
+class _SelfAttributeAssignments(cst.CSTVisitor):
+    def __init__(self, receiver: str):
+        self.receiver = receiver
+        self.names = set()
+
+    def _target(self, target) -> None:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == self.receiver:
+            self.names.add(target.attr.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value)
+
+    def visit_AssignTarget(self, node):
+        self._target(node.target)
+
+    def visit_AugAssign(self, node):
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node):
+        self._target(node.target)
 
 
 def _children(node):

@@ -247,7 +247,8 @@ def batch_norm(ranks: Tuple[int, ...]):
         if expected is not None and got is not None and got != expected:
             return Mismatch("num_features", expected, got, f"axis 1 (the channels) of its "
                             f"{h.rank}-D input", h.origins[1], "running_mean should contain")
-        return h.require(1, expected).rebuild(kept(h), batched=True)
+        # BatchNorm2d/3d take (N, C, ...) batches; BatchNorm1d's rows may be nodes or instances.
+        return h.require(1, expected).rebuild(kept(h), batched=h.batched or h.rank >= 4)
     return apply
 
 
@@ -268,7 +269,7 @@ def group_norm(layer, h: Hyp):
     if expected is not None and got is not None and got != expected:
         return Mismatch("num_channels", expected, got, f"axis 1 (the channels) of its {h.rank}-D input",
                         h.origins[1], "Expected weight to be a vector of size equal to the number of channels")
-    return h.require(1, expected).rebuild(kept(h), batched=True)
+    return h.require(1, expected).rebuild(kept(h))
 
 
 def layer_norm(layer, h: Hyp):

@@ -70,6 +70,7 @@ class TorchClassVal:
 
     node: Any
     methods: Dict[str, Any]  # name -> FunctionVal
+    volatile: frozenset = frozenset()  # attributes some method other than __init__ assigns
 
 
 @dataclass(eq=False)
@@ -119,6 +120,20 @@ class TorchApplication:
     mismatch: Optional[Mismatch] = None  # set when the model fails here for every input
     failed: Optional[Hyp] = None  # the input hypothesis that the mismatch is about
     candidate: Any = None  # (hyp, mismatch): some hypotheses fail here
+
+
+def known_shape(tensor: TorchTensor, what: str) -> Any:
+    """``x.ndim`` / ``x.dim()`` when every hypothesis has the same rank; ``x.shape`` /
+    ``x.size()`` when there is one hypothesis (unknown sizes stay unknown)."""
+    hyps = tensor.hyps
+    if not hyps:
+        return UNKNOWN
+    if what == "ndim":
+        ranks = {hyp.rank for hyp in hyps}
+        return ranks.pop() if len(ranks) == 1 else UNKNOWN
+    if len(hyps) != 1:
+        return UNKNOWN
+    return tuple(UNKNOWN if d is None else d for d in hyps[0].dims)
 
 
 def tensor_of(value) -> TorchTensor:
@@ -242,7 +257,7 @@ def view(tensor: TorchTensor, sizes: List[Any], node, text: str) -> TorchTensor:
                 dims[sizes.index(-1)] = rest_in // rest_out
         elif rest_in is not None and rest_out is not None and rest_in != rest_out:
             continue
-        batched = (sizes[0] == -1 and len(sizes) >= 2) or (matched.get(0) == 0 and hyp.batched)
+        batched = matched.get(0) == 0 and hyp.batched  # rows of view(-1, N) may be instances, not samples
         parts = [matched[i] if i in matched else (d, origin) for i, d in enumerate(dims)]
         moved = [a for a, d in enumerate(hyp.dims) if a not in matched.values() and d != 1]
         if -1 in sizes and rest_out == 1 and len(moved) == 1 and hyp.origins[moved[0]] is not None:

@@ -254,19 +254,23 @@ def test_implicit_softmax_dim_in_every_spelling():
     assert codes(source) == ["SL122"] * 4
 
 
-def test_batch_softmax_needs_a_batch_axis():
-    source = """
+@pytest.mark.parametrize("norm,found", [
+    ("nn.BatchNorm2d(10)", ["SL122"]),  # (N, C, H, W): axis 0 is the batch
+    ("nn.BatchNorm1d(10)", []),  # its rows may be the nodes of one graph
+])
+def test_batch_softmax_needs_a_batch_axis(norm, found):
+    source = f"""
         import torch.nn as nn
         class Net(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.bn = nn.BatchNorm1d(10)
+                self.bn = {norm}
                 self.out = nn.Linear(10, 3)
                 self.softmax = nn.Softmax(dim=0)
             def forward(self, x):
-                return self.softmax(self.out(self.bn(x)))
+                return self.softmax(self.out(self.bn(x).transpose(1, -1)))
     """
-    assert codes(source) == ["SL122"]
+    assert codes(source) == found
 
 
 @pytest.mark.parametrize("after,found", [
@@ -274,6 +278,7 @@ def test_batch_softmax_needs_a_batch_axis():
     ("torch.flatten(x, 0)", []),
     ("self.head(x.view(-1))", []),
     ("x.view(-1, 10).t()", []),
+    ("x.view(-1, 10)", []),
 ])
 def test_batch_axis_lost(after, found):
     source = f"""
@@ -283,7 +288,7 @@ def test_batch_axis_lost(after, found):
         class Net(nn.Module):
             def __init__(self):
                 super().__init__()
-                self.bn = nn.BatchNorm1d(10)
+                self.bn = nn.BatchNorm2d(10)
                 self.head = nn.Linear(20, 3)
             def forward(self, x):
                 x = self.bn(x)
