@@ -3,11 +3,22 @@ from shapelint.synthesize import Evidence
 from shapelint.torch_catalog import SOFTMAX_LAYERS, as_int
 from shapelint.torch_model import TorchTensor
 
-_FUNCTION = {"Softmax": "softmax", "LogSoftmax": "log_softmax", "Softmin": "softmin"}
-
 
 def _spelling(layer) -> str:
-    return f"F.{_FUNCTION[layer.name]}" if layer.functional else f"nn.{layer.name}"
+    return f"F.{layer.functional}" if layer.functional else f"nn.{layer.name}"
+
+
+def _report_implicit(ctx, layer, node, argument: str) -> None:
+    """``nn.Softmax()`` (argument "") or ``F.softmax(x)`` (argument "x")."""
+    call = _spelling(layer)
+    ctx.report(
+        node,
+        f"{call}({argument}) without dim: PyTorch guesses the axis from the input's rank (dim=0 "
+        f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
+        f"a (batch, seq, classes) output it normalises across the batch; pass the class "
+        f"axis: {call}({argument}{', ' if argument else ''}dim=-1)",
+        evidence=Evidence("torch_implicit_dim", layer=layer),
+    )
 
 
 def _implicit(layer) -> bool:
@@ -18,29 +29,13 @@ def _implicit(layer) -> bool:
 def check(ctx) -> None:
     for layer in ctx.analysis.torch_layers:
         if layer.name in SOFTMAX_LAYERS and _implicit(layer):
-            call = _spelling(layer)
-            ctx.report(
-                layer.node,
-                f"{call}() without dim: PyTorch guesses the axis from the input's rank (dim=0 "
-                f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
-                f"a (batch, seq, classes) output it normalises across the batch; pass the class "
-                f"axis: {call}(dim=-1)",
-                evidence=Evidence("torch_implicit_dim", layer=layer),
-            )
+            _report_implicit(ctx, layer, layer.node, "")
     for app in ctx.analysis.torch_applications:
         layer = app.layer
         if layer.name not in SOFTMAX_LAYERS:
             continue
         if layer.functional and _implicit(layer):
-            call = _spelling(layer)
-            ctx.report(
-                app.node,
-                f"{call}(x) without dim: PyTorch guesses the axis from the input's rank (dim=0 "
-                f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
-                f"a (batch, seq, classes) output it normalises across the batch; pass the class "
-                f"axis: {call}(x, dim=-1)",
-                evidence=Evidence("torch_implicit_dim", layer=layer),
-            )
+            _report_implicit(ctx, layer, app.node, "x")
             continue
         if as_int(layer.arg("dim")) != 0 or not isinstance(app.input, TorchTensor):
             continue
