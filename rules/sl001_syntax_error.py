@@ -1,4 +1,4 @@
-from shapelint.rule import Rule
+from shapelint.core.rule import Rule
 
 RULE = Rule(
     code="SL001",

@@ -1,8 +1,8 @@
-from shapelint.catalog import accepts_rank
-from shapelint.propagate import shape_producer
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape
-from shapelint.synthesize import Evidence
+from shapelint.frameworks.keras.catalog import accepts_rank
+from shapelint.frameworks.keras.propagate import shape_producer
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape
+from shapelint.frameworks.keras.synthesize import Evidence
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 

@@ -1,7 +1,7 @@
-from shapelint.catalog import normalize_axis
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape, is_known, product
-from shapelint.synthesize import Evidence
+from shapelint.frameworks.keras.catalog import normalize_axis
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape, is_known, product
+from shapelint.frameworks.keras.synthesize import Evidence
 
 MERGE_ERRORS = ("incompatible shapes", "matching shapes except for the concatenation axis")
 

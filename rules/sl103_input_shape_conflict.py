@@ -1,7 +1,7 @@
-from shapelint.propagate import declared_input
-from shapelint.rule import Rule, keyword_node, render
-from shapelint.shapes import format_shape, is_known
-from shapelint.synthesize import Evidence
+from shapelint.frameworks.keras.propagate import declared_input
+from shapelint.core.rule import Rule, keyword_node, render
+from shapelint.core.shapes import format_shape, is_known
+from shapelint.frameworks.keras.synthesize import Evidence
 
 BOTH = ("cannot pass both", "Only provide")
 

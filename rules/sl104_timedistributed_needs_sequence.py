@@ -1,7 +1,7 @@
-from shapelint.propagate import shape_producer
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape
-from shapelint.synthesize import Evidence
+from shapelint.frameworks.keras.propagate import shape_producer
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape
+from shapelint.frameworks.keras.synthesize import Evidence
 
 
 def check(ctx) -> None:

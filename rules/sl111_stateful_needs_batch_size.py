@@ -1,6 +1,6 @@
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape
-from shapelint.synthesize import Evidence
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape
+from shapelint.frameworks.keras.synthesize import Evidence
 
 
 def _stateful_layer(layer):

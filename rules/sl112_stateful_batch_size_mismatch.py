@@ -1,7 +1,7 @@
-from shapelint.rule import Rule
-from shapelint.shapes import is_known
-from shapelint.synthesize import Evidence
-from shapelint.training import DEFAULT_BATCH_SIZE, ON_BATCH, data_shape, facts, fixed_batch, stateful_layer
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import is_known
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, ON_BATCH, data_shape, facts, fixed_batch, stateful_layer
 
 CALLS = ("fit", "evaluate", "predict") + ON_BATCH
 

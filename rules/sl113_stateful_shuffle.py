@@ -1,6 +1,6 @@
-from shapelint.rule import Rule, keyword_node
-from shapelint.shapes import is_known
-from shapelint.training import DEFAULT_BATCH_SIZE, data_shape, facts, stateful_layer
+from shapelint.core.rule import Rule, keyword_node
+from shapelint.core.shapes import is_known
+from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, data_shape, facts, stateful_layer
 
 
 def check(ctx) -> None:

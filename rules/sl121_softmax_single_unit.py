@@ -1,9 +1,9 @@
-from shapelint import names
-from shapelint.catalog import channels_last, normalize_axis
-from shapelint.rule import Rule, keyword_node
-from shapelint.shapes import format_shape
-from shapelint.synthesize import Evidence
-from shapelint.values import QualName
+from shapelint.frameworks import names
+from shapelint.frameworks.keras.catalog import channels_last, normalize_axis
+from shapelint.core.rule import Rule, keyword_node
+from shapelint.core.shapes import format_shape
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.interp.values import QualName
 
 
 def is_softmax(value) -> bool:

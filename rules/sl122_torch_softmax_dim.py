@@ -1,7 +1,7 @@
-from shapelint.rule import Rule
-from shapelint.synthesize import Evidence
-from shapelint.torch_catalog import SOFTMAX_LAYERS, as_int
-from shapelint.torch_model import TorchTensor
+from shapelint.core.rule import Rule
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.torch.catalog import SOFTMAX_LAYERS, as_int
+from shapelint.frameworks.torch.model import TorchTensor
 
 
 def _spelling(layer) -> str:

@@ -1,7 +1,7 @@
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape, is_known
-from shapelint.synthesize import Evidence
-from shapelint.training import TAKES_Y, data_shape, facts, first_consumers, fixed_batch, model_input
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape, is_known
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, first_consumers, fixed_batch, model_input
 
 ERRORS = ("Invalid input shape", "incompatible", "Dimensions must be equal", "expected axis")
 

@@ -1,7 +1,7 @@
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape, is_known
-from shapelint.synthesize import Evidence
-from shapelint.training import TAKES_Y, data_shape, facts, fixed_batch, loss_of, model_input, model_output
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape, is_known
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, fixed_batch, loss_of, model_input, model_output
 
 ERRORS = ("must have the same shape", "must have the same rank", "must have rank", "Dimensions must be equal",
           "Incompatible shapes", "Data cardinality is ambiguous", "BroadcastGradientArgs")

@@ -1,8 +1,8 @@
-from shapelint.rule import Rule
-from shapelint.shapes import format_shape
-from shapelint.synthesize import Evidence
-from shapelint.training import facts, model_input
-from shapelint.values import DatasetVal
+from shapelint.core.rule import Rule
+from shapelint.core.shapes import format_shape
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.training import facts, model_input
+from shapelint.interp.values import DatasetVal
 
 
 def check(ctx) -> None:

@@ -1,6 +1,6 @@
-from shapelint.rule import Rule
-from shapelint.synthesize import Evidence
-from shapelint.torch_catalog import describe
+from shapelint.core.rule import Rule
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.torch.catalog import describe
 
 _FIX = {
     "in_features": "nn.Linear({got}, ...)",

@@ -1,6 +1,6 @@
-from shapelint.rule import Rule, keyword_node, render, source_text
-from shapelint.synthesize import Evidence
-from shapelint.values import LayerVal, SequentialVal
+from shapelint.core.rule import Rule, keyword_node, render, source_text
+from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.interp.values import LayerVal, SequentialVal
 
 REJECTED = ("Unrecognized keyword arguments", "unexpected keyword argument",
             "missing 1 required positional argument")

@@ -15,15 +15,17 @@ from typing import List, Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .analysis import Analysis
-from .config import Config
-from .diagnostics import Diagnostic, Position, Related
-from .extract import Interpreter
-from .files import read_source
-from .noqa import noqa_lines, silenced
-from .registry import all_rules
-from .rule import RuleContext
-from .synthesize import Unsynthesizable, synthesize
+from shapelint.core.analysis import Analysis
+from shapelint.core.config import Config
+from shapelint.core.diagnostics import Diagnostic, Position, Related
+from shapelint.interp.interpreter import Interpreter
+from shapelint.core.files import read_source
+from shapelint.core.noqa import noqa_lines, silenced
+from shapelint.core.registry import all_rules
+from shapelint.core.rule import RuleContext
+from shapelint.confirm.probe import Unsynthesizable
+from shapelint.frameworks.keras.synthesize import synthesize
+from shapelint.frameworks.torch import synthesize as torch_synthesize
 
 # A file that mentions none of these is not parsed at all: it cannot build a model.
 FRAMEWORK_MARKERS = ("keras", "tensorflow", "torch")
@@ -104,8 +106,15 @@ def _probe(finding, config: Config):
     """The program that would confirm the finding, or why there is none."""
     if finding.evidence is None:
         return "no TensorFlow check exists for this kind of finding"
+    evidence = finding.evidence
     try:
-        return synthesize(finding.evidence, config.target_keras)
+        if evidence.kind == "torch_mismatch":
+            return torch_synthesize.mismatch_probe(evidence.app)
+        if evidence.kind == "torch_implicit_dim":
+            return torch_synthesize.implicit_dim_probe(evidence.layer)
+        if evidence.kind == "torch_batch_softmax":
+            return torch_synthesize.batch_softmax_probe(evidence.app)
+        return synthesize(evidence, config.target_keras)
     except Unsynthesizable as exc:
         return str(exc)
 

@@ -9,8 +9,8 @@ import re
 import textwrap
 from typing import List, Set, Tuple
 
-from .config import Config
-from .engine import lint_source
+from shapelint.core.config import Config
+from shapelint.engine import lint_source
 
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>SL\d+(?:\s*,\s*SL\d+)*)")
 _TARGET = re.compile(r"#\s*shapelint-test:\s*target-keras=(?P<target>[23])")

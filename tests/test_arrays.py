@@ -4,10 +4,10 @@ import textwrap
 import libcst as cst
 import pytest
 
-from shapelint.analysis import Analysis
-from shapelint.extract import Frame, Interpreter, Scope
-from shapelint.shapes import UNKNOWN_DIM
-from shapelint.values import ArrayVal, DatasetVal
+from shapelint.core.analysis import Analysis
+from shapelint.interp.interpreter import Frame, Interpreter, Scope
+from shapelint.core.shapes import UNKNOWN_DIM
+from shapelint.interp.values import ArrayVal, DatasetVal
 
 Q = UNKNOWN_DIM
 

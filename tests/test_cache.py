@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from shapelint import cache as cache_module
-from shapelint.cache import diagnostic_from_data, diagnostic_to_data, settings_fingerprint
-from shapelint.config import Config
-from shapelint.confirm import confirm
-from shapelint.runner import POOL_MIN_FILES, Job, choose_workers, lint_paths
-from shapelint.synthesize import Probe
+from shapelint.batch import cache as cache_module
+from shapelint.batch.cache import diagnostic_from_data, diagnostic_to_data, settings_fingerprint
+from shapelint.core.config import Config
+from shapelint.confirm.run import confirm
+from shapelint.batch.runner import POOL_MIN_FILES, Job, choose_workers, lint_paths
+from shapelint.confirm.probe import Probe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -70,7 +70,7 @@ def test_cached_findings_are_confirmed_like_fresh_ones(cache_dir, tmp_path):
 
 
 def test_probe_round_trip_keeps_tuples():
-    from shapelint.diagnostics import Diagnostic, Position, Related
+    from shapelint.core.diagnostics import Diagnostic, Position, Related
 
     for probe in (Probe("x = 1", "differs", ((None, 3, 4),), 2),
                   Probe("y = 2", "raises", ("mat1 and mat2",), 0, framework="torch")):

@@ -7,8 +7,8 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402 - CI installs TensorFlow; these tests must run there
 
-from shapelint import catalog  # noqa: E402
-from shapelint.extract import make_layer  # noqa: E402
+from shapelint.frameworks.keras import catalog  # noqa: E402
+from shapelint.interp.interpreter import make_layer  # noqa: E402
 
 L = keras.layers
 

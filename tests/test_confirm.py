@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from shapelint import catalog, cli, confirm as confirm_module
-from shapelint.config import Config
-from shapelint.confirm import CONFIRMED, REFUTED, UNCONFIRMED, confirm, run_worker
+from shapelint.frameworks.keras import catalog
+from shapelint.frontends import cli
+from shapelint.confirm import run as confirm_module
+from shapelint.core.config import Config
+from shapelint.confirm.run import CONFIRMED, REFUTED, UNCONFIRMED, confirm, run_worker
 from shapelint.engine import lint_source
 from shapelint.testing import config_for, expected
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from shapelint.config import Config
-from shapelint.diagnostics import Position
+from shapelint.core.config import Config
+from shapelint.core.diagnostics import Position
 from shapelint.engine import lint_source
-from shapelint.facts import facts_at, layer_facts
-from shapelint.fixes import apply_edits, edits_between, fixes_for, noqa_fix
-from shapelint.registry import all_rules, docs_url
-from shapelint.summary import summarize
+from shapelint.frontends.facts import facts_at, layer_facts
+from shapelint.frontends.fixes import apply_edits, edits_between, fixes_for, noqa_fix
+from shapelint.core.registry import all_rules, docs_url
+from shapelint.frontends.summary import summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Config(confirm=False)

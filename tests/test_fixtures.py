@@ -22,7 +22,7 @@ def test_fixture(path):
 
 
 def test_every_rule_has_a_failing_fixture():
-    from shapelint.registry import all_rules
+    from shapelint.core.registry import all_rules
 
     seen = set()
     for path in FILES:

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from shapelint.diagnostics import Diagnostic, Position
-from shapelint.formats import format_github
+from shapelint.core.diagnostics import Diagnostic, Position
+from shapelint.frontends.formats import format_github
 
 BAD = """\
 from keras.models import Sequential

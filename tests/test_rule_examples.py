@@ -3,7 +3,7 @@ import textwrap
 
 import pytest
 
-from shapelint.registry import all_rules
+from shapelint.core.registry import all_rules
 from shapelint.testing import expected, reported
 
 EXAMPLES = [

@@ -12,9 +12,9 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from shapelint.config import Config
+from shapelint.core.config import Config
 from shapelint.engine import lint_source
-from shapelint.registry import docs_url
+from shapelint.core.registry import docs_url
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SERVER = [sys.executable, "-m", "shapelint", "server"]
@@ -320,7 +320,7 @@ async def test_confirmed_verdict_arrives_after_the_static_findings(confirming_cl
 
 
 def test_server_without_pygls_says_how_to_install_it():
-    blocked = "import sys; sys.modules['pygls'] = None; from shapelint.cli import main; sys.exit(main(['server']))"
+    blocked = "import sys; sys.modules['pygls'] = None; from shapelint.frontends.cli import main; sys.exit(main(['server']))"
     result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "pip install 'shapelint[lsp]'" in result.stderr

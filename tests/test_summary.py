@@ -8,8 +8,8 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402 - CI installs TensorFlow
 
-from shapelint.shapes import format_shape  # noqa: E402
-from shapelint.summary import format_summary, summarize  # noqa: E402
+from shapelint.core.shapes import format_shape  # noqa: E402
+from shapelint.frontends.summary import format_summary, summarize  # noqa: E402
 
 MODELS = {
     "dense chain": """

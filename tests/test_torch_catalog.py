@@ -7,9 +7,9 @@ import pytest
 import torch  # CI installs the CPU build (torch==2.13.0); these tests must run there
 from torch import nn
 
-from shapelint import torch_catalog
-from shapelint.torch_catalog import RANK, Hyp, Mismatch
-from shapelint.torch_model import make_layer
+from shapelint.frameworks.torch import catalog as torch_catalog
+from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch
+from shapelint.frameworks.torch.model import make_layer
 
 CASES = [
     ("Linear", (10, 5), {}, [(10,), (3, 10), (2, 3, 10), (3, 7)]),

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from shapelint import confirm as confirm_module
-from shapelint.confirm import CONFIRMED, REFUTED, UNCONFIRMED, confirm
-from shapelint.diagnostics import Diagnostic, Position
+from shapelint.confirm import run as confirm_module
+from shapelint.confirm.run import CONFIRMED, REFUTED, UNCONFIRMED, confirm
+from shapelint.core.diagnostics import Diagnostic, Position
 from shapelint.engine import lint_source
 from shapelint.testing import expected
-from shapelint.torch_catalog import Hyp, LAYERS, Mismatch
-from shapelint.torch_model import TorchApplication, TorchTensor, make_layer
-from shapelint.torch_synthesize import mismatch_probe
+from shapelint.frameworks.torch.catalog import Hyp, LAYERS, Mismatch
+from shapelint.frameworks.torch.model import TorchApplication, TorchTensor, make_layer
+from shapelint.frameworks.torch.synthesize import mismatch_probe
 
 TORCH_FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "torch").glob("*.py"))
 

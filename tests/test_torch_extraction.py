@@ -300,7 +300,7 @@ def test_batch_axis_lost(after, found):
 def test_hover_facts_for_pytorch_layers():
     from pathlib import Path
 
-    from shapelint.facts import layer_facts
+    from shapelint.frontends.facts import layer_facts
 
     path = Path(__file__).resolve().parent.parent / "fixtures" / "torch" / "lenet_cifar_ok.py"
     facts = {(f.start.line, f.layer): f for f in layer_facts(path.read_text(), str(path))}

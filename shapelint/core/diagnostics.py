@@ -1,0 +1,72 @@
+"""Diagnostics: what every front end (CLI, flake8, language server) receives."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place involved in a finding: where a shape came from."""
+
+    path: str
+    start: Position
+    end: Position
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    path: str
+    start: Position
+    end: Position
+    related: Tuple[Related, ...] = field(default=())
+    # Confirmation on TensorFlow (None: not attempted).
+    verdict: Optional[str] = None  # confirmed | refuted | unconfirmed
+    tf_message: Optional[str] = None  # TensorFlow's words, or why there is no verdict
+    confirmed_by: Optional[str] = None  # "TensorFlow 2.21"
+    probe: Any = field(default=None, compare=False, repr=False)  # synthesize.Probe or a reason
+
+    def suffix(self) -> str:
+        """The text output's short verdict."""
+        if self.verdict is None:
+            return ""
+        if self.verdict == "unconfirmed":
+            return f" [unconfirmed: {self.tf_message}]"
+        return f" [{self.verdict} by {self.confirmed_by}: {self.tf_message}]"
+
+    def sort_key(self):
+        return (self.path, self.start, self.code)
+
+    def to_dict(self) -> Dict[str, Any]:
+        from shapelint.core.registry import rule_for
+
+        rule = rule_for(self.code)
+        return {
+            "code": self.code,
+            "name": rule.name if rule else None,
+            "message": self.message,
+            "filename": self.path,
+            "location": {"row": self.start.line, "column": self.start.column},
+            "end_location": {"row": self.end.line, "column": self.end.column},
+            "verdict": self.verdict,
+            "tensorflow_message": self.tf_message,
+            "confirmed_by": self.confirmed_by,
+            "related": [
+                {
+                    "filename": r.path,
+                    "location": {"row": r.start.line, "column": r.start.column},
+                    "end_location": {"row": r.end.line, "column": r.end.column},
+                    "message": r.message,
+                }
+                for r in self.related
+            ],
+        }

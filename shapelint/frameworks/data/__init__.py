@@ -1,0 +1,1 @@
+"""Data whose shape the code makes certain: numpy arrays, tf.data datasets, built-in datasets."""

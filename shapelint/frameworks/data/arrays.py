@@ -1,0 +1,287 @@
+"""Shapes of the data: numpy arrays, Keras' built-in datasets and ``tf.data`` pipelines.
+
+Only what the code makes certain: ``np.zeros((4, 5, 1))``, ``np.array([[1, 2], [3, 4]])``,
+``X.reshape(4, 5, 1)``, ``numpy.reshape(X, (X.shape[0], look_back, 1))`` (whose first axis is
+unknown, ``?``, when X's is), ``mnist.load_data()``, ``Dataset.from_tensor_slices(X).batch(32)``.
+Anything else is ``UNKNOWN``.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from shapelint.core.shapes import UNKNOWN_DIM, is_known
+from shapelint.interp.values import UNKNOWN, ArrayVal, DatasetVal, ListVal, sequence_items
+
+
+def _int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _dim(value):
+    if _int(value) and value >= 0:
+        return value
+    if value is UNKNOWN or value is UNKNOWN_DIM:
+        return UNKNOWN_DIM
+    return None
+
+
+def _shape_arg(value, allow_minus_one: bool = False) -> Optional[tuple]:
+    """A shape argument; unknown entries become ``UNKNOWN_DIM``."""
+    if _int(value):
+        value = (value,)
+    if isinstance(value, ListVal) and value.items is not None:
+        value = tuple(value.items)
+    if not isinstance(value, tuple):
+        return None
+    out = []
+    for v in value:
+        if allow_minus_one and v == -1 and _int(v):
+            out.append(-1)
+            continue
+        d = _dim(v)
+        if d is None:
+            return None
+        out.append(d)
+    return tuple(out)
+
+
+def _size(shape) -> Optional[int]:
+    total = 1
+    for d in shape:
+        if not is_known(d):
+            return None
+        total *= d
+    return total
+
+
+def literal_shape(value) -> Optional[tuple]:
+    """The shape of a nested list/tuple literal of numbers, if rectangular."""
+    if isinstance(value, ListVal):
+        if value.items is None:
+            return None
+        value = tuple(value.items)
+    if isinstance(value, ArrayVal):
+        return value.shape
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ()
+    if isinstance(value, tuple):
+        if not value:
+            return (0,)
+        inner = [literal_shape(v) for v in value]
+        if any(s is None for s in inner) or any(s != inner[0] for s in inner):
+            return None
+        return (len(value),) + inner[0]
+    return None
+
+
+def reshape(shape: Optional[tuple], target: Optional[tuple]) -> Optional[tuple]:
+    """numpy's reshape; ``shape`` may be None (unknown source) when the target is explicit."""
+    if target is None or list(target).count(-1) > 1:
+        return None
+    if -1 not in target:
+        size = _size(shape) if shape is not None else None
+        wanted = _size(target)
+        if size is not None and wanted is not None and size != wanted:
+            return None  # numpy would raise: not ours to report here
+        return target
+    size = _size(shape) if shape is not None else None
+    known = _size([d for d in target if d != -1])
+    if size is None or known is None:
+        return tuple(UNKNOWN_DIM if d == -1 else d for d in target)
+    if known == 0 or size % known:
+        return None
+    return tuple(size // known if d == -1 else d for d in target)
+
+
+def _array(shape, node, what) -> Any:
+    if shape is None:
+        return UNKNOWN
+    return ArrayVal(tuple(shape), node, what)
+
+
+def _shape_of(value) -> Optional[tuple]:
+    if isinstance(value, ArrayVal):
+        return value.shape
+    return literal_shape(value)
+
+
+DATASETS = {
+    "mnist": (((60000, 28, 28), (60000,)), ((10000, 28, 28), (10000,))),
+    "fashion_mnist": (((60000, 28, 28), (60000,)), ((10000, 28, 28), (10000,))),
+    "cifar10": (((50000, 32, 32, 3), (50000, 1)), ((10000, 32, 32, 3), (10000, 1))),
+    "cifar100": (((50000, 32, 32, 3), (50000, 1)), ((10000, 32, 32, 3), (10000, 1))),
+    "boston_housing": (((404, 13), (404,)), ((102, 13), (102,))),
+    # imdb and reuters return arrays of variable-length lists: only the sample count is known.
+    "imdb": (((25000,), (25000,)), ((25000,), (25000,))),
+    "reuters": (((8982,), (8982,)), ((2246,), (2246,))),
+}
+
+
+def dataset_load(name: str, node) -> Any:
+    shapes = DATASETS.get(name)
+    if shapes is None:
+        return UNKNOWN
+    return tuple(tuple(ArrayVal(s, node, f"{name}.load_data()") for s in pair) for pair in shapes)
+
+
+def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
+    if opaque:
+        return UNKNOWN
+    shape = None
+    if name in ("zeros", "ones", "empty", "full") and args:
+        shape = _shape_arg(args[0])
+    elif name in ("zeros_like", "ones_like", "empty_like", "full_like") and args:
+        shape = _shape_of(args[0])
+    elif name in ("random.rand", "random.randn") and not kwargs:
+        shape = _shape_arg(tuple(args))
+    elif name in ("random.random", "random.random_sample") and (args or "size" in kwargs):
+        shape = _shape_arg(args[0] if args else kwargs["size"])
+    elif name in ("random.randint", "random.normal", "random.uniform"):
+        size = kwargs.get("size", args[2] if len(args) > 2 else None)
+        shape = _shape_arg(size) if size is not None else None
+    elif name == "eye" and args and _dim(args[0]) is not None:
+        cols = args[1] if len(args) > 1 else kwargs.get("M", args[0])
+        shape = (_dim(args[0]), _dim(cols)) if _dim(cols) is not None else None
+    elif name == "arange" and len(args) == 1 and _int(args[0]) and not kwargs:
+        shape = (max(args[0], 0),)
+    elif name in ("array", "asarray") and args:
+        shape = _shape_of(args[0])
+    elif name == "reshape" and len(args) >= 2:
+        shape = reshape(_shape_of(args[0]), _shape_arg(args[1], allow_minus_one=True))
+    elif name == "expand_dims" and len(args) >= 2 and _int(args[1]) and _shape_of(args[0]) is not None:
+        base = list(_shape_of(args[0]))
+        axis = args[1] if args[1] >= 0 else len(base) + 1 + args[1]
+        if 0 <= axis <= len(base):
+            shape = tuple(base[:axis] + [1] + base[axis:])
+    elif name == "transpose" and len(args) == 1 and _shape_of(args[0]) is not None:
+        shape = tuple(reversed(_shape_of(args[0])))
+    elif name in ("concatenate", "stack", "vstack", "hstack") and args:
+        shape = _join(name, args[0], kwargs.get("axis", args[1] if len(args) > 1 else 0))
+    if shape is None:
+        return UNKNOWN
+    return _array(shape, node, f"np.{name}")
+
+
+def _join(name, arrays, axis) -> Optional[tuple]:
+
+    items = sequence_items(arrays)
+    if not items or not _int(axis):
+        return None
+    shapes = [_shape_of(a) for a in items]
+    if any(s is None for s in shapes) or len({len(s) for s in shapes}) != 1:
+        return None
+    if name == "vstack":
+        name, axis = "concatenate", 0
+    if name == "hstack":
+        name, axis = "concatenate", 1 if len(shapes[0]) > 1 else 0
+    rank = len(shapes[0]) + (1 if name == "stack" else 0)
+    if not -rank <= axis < rank:
+        return None
+    axis %= rank
+    if name == "stack":
+        if any(s != shapes[0] for s in shapes):
+            return None
+        base = list(shapes[0])
+        return tuple(base[:axis] + [len(shapes)] + base[axis:])
+    out = list(shapes[0])
+    dims = [s[axis] for s in shapes]
+    out[axis] = sum(dims) if all(is_known(d) for d in dims) else UNKNOWN_DIM
+    return tuple(out)
+
+
+def to_categorical(args, kwargs, node) -> Any:
+    labels = args[0] if args else kwargs.get("x", kwargs.get("y"))
+    classes = args[1] if len(args) > 1 else kwargs.get("num_classes")
+    shape = _shape_of(labels)
+    if shape is None:
+        return UNKNOWN
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    width = classes if _int(classes) else UNKNOWN_DIM
+    return ArrayVal(tuple(shape) + (width,), node, "to_categorical")
+
+
+UNKNOWN_SLICE = object()  # a slice whose bounds are not known
+
+
+def index_shape(shape: tuple, index) -> Optional[tuple]:
+    """``X[i]``, ``X[a:b]``, ``X[:, 0]``: ``index`` lists ints, slices and ``UNKNOWN_SLICE``."""
+    out = []
+    parts = list(index)
+    if len(parts) > len(shape):
+        return None
+    for axis, part in enumerate(parts):
+        dim = shape[axis]
+        if isinstance(part, int):
+            continue  # the axis disappears
+        if part is UNKNOWN_SLICE:
+            out.append(UNKNOWN_DIM)
+            continue
+        if isinstance(part, slice):
+            if is_known(dim) and all(p is None or _int(p) for p in (part.start, part.stop, part.step)) \
+                    and part.step != 0:
+                out.append(len(range(*part.indices(dim))))
+            elif part == slice(None, None, None):
+                out.append(dim)
+            else:
+                out.append(UNKNOWN_DIM)
+            continue
+        return None
+    return tuple(out) + tuple(shape[len(parts):])
+
+
+def array_method(array: ArrayVal, name: str, args, kwargs, opaque: bool, node) -> Any:
+    if opaque:
+        return UNKNOWN
+    if name == "reshape":
+        target = _shape_arg(args[0] if len(args) == 1 else tuple(args), allow_minus_one=True)
+        return _array(reshape(array.shape, target), node, "reshape")
+    if name in ("astype", "copy"):
+        return ArrayVal(array.shape, array.node, array.what)
+    if name == "transpose" and not args:
+        return ArrayVal(tuple(reversed(array.shape)), node, "transpose")
+    if name in ("flatten", "ravel"):
+        size = _size(array.shape)
+        return ArrayVal((size if size is not None else UNKNOWN_DIM,), node, name)
+    return UNKNOWN
+
+
+# -- tf.data -------------------------------------------------------------------------------
+
+KEEPS_BATCHING = {"map", "shuffle", "repeat", "prefetch", "take", "skip", "cache", "filter",
+                  "apply", "with_options", "ignore_errors", "shard"}
+
+
+def _element(value):
+    """The element spec of ``from_tensor_slices(value)``: each array loses its first axis."""
+    if isinstance(value, ListVal) and value.items is not None:
+        value = tuple(value.items)
+    if isinstance(value, tuple) and value and all(isinstance(v, ArrayVal) for v in value):
+        return tuple(v.shape[1:] for v in value), tuple(v.shape[0] for v in value)
+    if isinstance(value, ArrayVal) and value.shape:
+        return value.shape[1:], (value.shape[0],)
+    return None, ()
+
+
+def from_tensor_slices(args, kwargs, node) -> Any:
+    if not args:
+        return UNKNOWN
+    element, counts = _element(args[0])
+    count = counts[0] if counts and all(c == counts[0] for c in counts) else UNKNOWN_DIM
+    return DatasetVal(element=element, batch=None, node=node, samples=count)
+
+
+def dataset_method(dataset: DatasetVal, name: str, args, kwargs, node) -> Any:
+    if name in ("batch", "padded_batch"):
+        size = args[0] if args else kwargs.get("batch_size")
+        return DatasetVal(element=dataset.element, batch=size if _int(size) else UNKNOWN,
+                          node=dataset.node, samples=dataset.samples, batched_at=node, source=dataset)
+    if name == "unbatch":
+        return UNKNOWN
+    if name in KEEPS_BATCHING:
+        samples = dataset.samples if name in ("map", "prefetch", "cache", "with_options", "apply") \
+            else UNKNOWN_DIM
+        element = dataset.element if name not in ("map", "apply") else None
+        return DatasetVal(element=element, batch=dataset.batch, node=dataset.node,
+                          samples=samples, batched_at=dataset.batched_at)
+    return UNKNOWN

@@ -1,0 +1,1 @@
+"""Keras / tf.keras / tf_keras: the layer catalog, shape propagation, training calls, synthesis."""

@@ -1,0 +1,563 @@
+"""The layer catalog: what shapelint knows about each Keras layer, declared once.
+
+One ``LayerSpec`` per layer: its constructor's positional parameters and defaults, the input
+ranks it accepts (measured on Keras 3.15: building each layer on inputs of rank 1 to 5), how it
+maps input shapes to output shapes, and its parameter count.  Propagation, the rules, the static
+summary and confirmation all read this table; adding a layer means adding one entry.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+from shapelint.core.shapes import UNKNOWN_DIM, Dim, Shape, is_known, product
+
+OutputFn = Callable[[Any, List[Shape]], Any]
+ParamsFn = Callable[[Any, List[Shape]], Optional[int]]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    name: str
+    positional: Tuple[str, ...] = ()
+    defaults: Dict[str, Any] = field(default_factory=dict)
+    ranks: Optional[FrozenSet[int]] = None  # accepted input ranks, batch axis included
+    expects: str = ""  # how a message describes the input it wants
+    output: Optional[OutputFn] = None  # None: output shape unknown
+    params: Optional[ParamsFn] = None
+    kind: str = "layer"  # layer | merge | input | wrapper
+    recurrent: bool = False
+
+
+# -- argument helpers -------------------------------------------------------------------
+
+def dim_of(value: Any) -> Dim:
+    """A literal argument as a dimension."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return UNKNOWN_DIM
+
+
+def shape_of(value: Any) -> Shape:
+    """A literal shape argument (tuple or list of dims; a bare int means a 1-tuple)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(dim_of(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    return None
+
+
+def int_arg(layer, name: str) -> Optional[int]:
+    value = layer.arg(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def bool_arg(layer, name: str) -> Optional[bool]:
+    value = layer.arg(name)
+    return value if isinstance(value, bool) else None
+
+
+def tuple_arg(layer, name: str, n: int) -> Optional[Tuple[int, ...]]:
+    """An int-or-tuple argument such as ``kernel_size`` or ``pool_size``."""
+    value = layer.arg(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * n
+    if isinstance(value, (tuple, list)) and len(value) == n and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        return tuple(value)
+    return None
+
+
+def channels_last(layer) -> bool:
+    fmt = layer.arg("data_format")
+    return fmt is None or fmt == "channels_last"
+
+
+# -- output shapes --------------------------------------------------------------------
+
+def identity(layer, shapes):
+    return shapes[0]
+
+
+def _dense(layer, shapes):
+    units = dim_of(layer.arg("units"))
+    return shapes[0][:-1] + (units,)
+
+
+def _recurrent(layer, shapes):
+    (batch, steps, _features) = shapes[0]
+    units = dim_of(layer.arg("units"))
+    seq = bool_arg(layer, "return_sequences")
+    state = bool_arg(layer, "return_state")
+    if seq is None or state is None:
+        return None
+    out = (batch, steps, units) if seq else (batch, units)
+    if not state:
+        return out
+    n_states = 2 if layer.name == "LSTM" else 1
+    return [out] + [(batch, units)] * n_states
+
+
+def _bidirectional(layer, shapes):
+    inner = layer.inner
+    if inner is None or inner.spec.output is None:
+        return None
+    out = inner.spec.output(inner, shapes)
+    if out is None or isinstance(out, list):
+        return None  # return_state through Bidirectional: not modelled
+    mode = layer.arg("merge_mode")
+    if mode == "concat":
+        last = out[-1]
+        return out[:-1] + ((last * 2) if is_known(last) else last,)
+    if mode in ("sum", "mul", "ave"):
+        return out
+    return None
+
+
+def _time_distributed(layer, shapes):
+    inner = layer.inner
+    if inner is None or inner.spec.output is None:
+        return None
+    shape = shapes[0]
+    step_shape = (shape[0],) + shape[2:]
+    if inner.spec.ranks is not None and len(step_shape) not in inner.spec.ranks:
+        return None
+    out = inner.spec.output(inner, [step_shape])
+    if out is None or isinstance(out, list):
+        return None
+    return (out[0], shape[1]) + tuple(out[1:])
+
+
+def _repeat_vector(layer, shapes):
+    batch, features = shapes[0]
+    return (batch, dim_of(layer.arg("n")), features)
+
+
+def _embedding(layer, shapes):
+    return shapes[0] + (dim_of(layer.arg("output_dim")),)
+
+
+def _conv_length(length: Dim, kernel: int, stride: int, padding: Any, dilation: int) -> Dim:
+    if not is_known(length):
+        return length
+    if padding == "valid":
+        return (length - dilation * (kernel - 1) - 1) // stride + 1
+    if padding in ("same", "causal"):
+        return math.ceil(length / stride)
+    return UNKNOWN_DIM
+
+
+def _conv(rank: int):
+    def output(layer, shapes):
+        if not channels_last(layer):
+            return None
+        shape = shapes[0]
+        kernel = tuple_arg(layer, "kernel_size", rank)
+        strides = tuple_arg(layer, "strides", rank)
+        dilation = tuple_arg(layer, "dilation_rate", rank)
+        padding = layer.arg("padding")
+        if kernel is None or strides is None or dilation is None:
+            spatial = (UNKNOWN_DIM,) * rank
+        else:
+            spatial = tuple(
+                _conv_length(shape[1 + i], kernel[i], strides[i], padding, dilation[i])
+                for i in range(rank)
+            )
+        return (shape[0],) + spatial + (dim_of(layer.arg("filters")),)
+
+    return output
+
+
+def _pool(rank: int):
+    def output(layer, shapes):
+        if not channels_last(layer):
+            return None
+        shape = shapes[0]
+        pool = tuple_arg(layer, "pool_size", rank)
+        strides = pool if layer.arg("strides") is None else tuple_arg(layer, "strides", rank)
+        padding = layer.arg("padding")
+        if pool is None or strides is None:
+            spatial = (UNKNOWN_DIM,) * rank
+        else:
+            spatial = tuple(
+                _conv_length(shape[1 + i], pool[i], strides[i], padding, 1) for i in range(rank)
+            )
+        return (shape[0],) + spatial + (shape[-1],)
+
+    return output
+
+
+def _global_pool(layer, shapes):
+    if not channels_last(layer):
+        return None
+    shape = shapes[0]
+    keepdims = bool_arg(layer, "keepdims")
+    if keepdims is None:
+        return None
+    if keepdims:
+        return (shape[0],) + (1,) * (len(shape) - 2) + (shape[-1],)
+    return (shape[0], shape[-1])
+
+
+def _flatten(layer, shapes):
+    shape = shapes[0]
+    rest = shape[1:]
+    if not rest:
+        return (shape[0], 1)
+    total = product(rest)
+    if total is not None:
+        return (shape[0], total)
+    if any(d is UNKNOWN_DIM for d in rest):
+        return (shape[0], UNKNOWN_DIM)
+    return (shape[0], None)
+
+
+def reshape_target(layer, shape: Tuple[Dim, ...]) -> Shape:
+    """Reshape's output; ``-1`` resolved when the input size is known."""
+    target = layer.arg("target_shape")
+    if not isinstance(target, (tuple, list)):
+        return None
+    dims = [dim_of(v) for v in target]
+    if -1 in dims:
+        known = product(d for d in dims if d != -1)
+        total = product(shape[1:])
+        if known and total is not None and total % known == 0:
+            dims[dims.index(-1)] = total // known
+        else:
+            dims[dims.index(-1)] = None if total is None else UNKNOWN_DIM
+    return (shape[0],) + tuple(dims)
+
+
+def _reshape(layer, shapes):
+    return reshape_target(layer, shapes[0])
+
+
+def _permute(layer, shapes):
+    dims = layer.arg("dims")
+    shape = shapes[0]
+    if not isinstance(dims, (tuple, list)) or sorted(dims) != list(range(1, len(shape))):
+        return None
+    return (shape[0],) + tuple(shape[d] for d in dims)
+
+
+def _padding_1d(layer, shapes):
+    batch, steps, channels = shapes[0]
+    pad = layer.arg("padding")
+    if isinstance(pad, int) and not isinstance(pad, bool):
+        pad = (pad, pad)
+    if not (isinstance(pad, (tuple, list)) and len(pad) == 2 and all(isinstance(p, int) for p in pad)):
+        return (batch, UNKNOWN_DIM, channels)
+    return (batch, steps + sum(pad) if is_known(steps) else steps, channels)
+
+
+def _padding_2d(layer, shapes):
+    if not channels_last(layer):
+        return None
+    batch, rows, cols, channels = shapes[0]
+    pad = layer.arg("padding")
+    if isinstance(pad, int) and not isinstance(pad, bool):
+        pads = ((pad, pad), (pad, pad))
+    elif isinstance(pad, (tuple, list)) and len(pad) == 2 and all(isinstance(p, int) for p in pad):
+        pads = ((pad[0], pad[0]), (pad[1], pad[1]))
+    elif (
+        isinstance(pad, (tuple, list)) and len(pad) == 2
+        and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pad)
+    ):
+        pads = tuple(tuple(p) for p in pad)
+    else:
+        return (batch, UNKNOWN_DIM, UNKNOWN_DIM, channels)
+
+    def grow(d, p):
+        return d + p[0] + p[1] if is_known(d) and all(isinstance(x, int) for x in p) else (
+            d if d is None else UNKNOWN_DIM)
+
+    return (batch, grow(rows, pads[0]), grow(cols, pads[1]), channels)
+
+
+def _upsampling(rank: int):
+    def output(layer, shapes):
+        if rank == 2 and not channels_last(layer):
+            return None
+        shape = shapes[0]
+        size = tuple_arg(layer, "size", rank)
+        spatial = tuple(
+            (shape[1 + i] * size[i]) if size and is_known(shape[1 + i]) else
+            (shape[1 + i] if shape[1 + i] is None else UNKNOWN_DIM)
+            for i in range(rank)
+        )
+        return (shape[0],) + spatial + (shape[-1],)
+
+    return output
+
+
+def normalize_axis(axis: Any, rank: int) -> Optional[int]:
+    if isinstance(axis, int) and not isinstance(axis, bool) and -rank <= axis < rank:
+        return axis % rank
+    return None
+
+
+def _concatenate(layer, shapes):
+    rank = len(shapes[0])
+    axis = normalize_axis(layer.arg("axis"), rank)
+    if axis is None or any(len(s) != rank for s in shapes):
+        return None
+    out = []
+    for i in range(rank):
+        dims = [s[i] for s in shapes]
+        if i == axis:
+            total = product(dims)
+            out.append(sum(dims) if total is not None else
+                       (None if any(d is None for d in dims) else UNKNOWN_DIM))
+        else:
+            known = [d for d in dims if is_known(d)]
+            out.append(known[0] if known else dims[0])
+    return tuple(out)
+
+
+def _elementwise(layer, shapes):
+    rank = len(shapes[0])
+    if any(len(s) != rank for s in shapes):
+        return None
+    out = []
+    for i in range(rank):
+        dims = [s[i] for s in shapes]
+        big = [d for d in dims if is_known(d) and d != 1]
+        if big:
+            out.append(big[0])
+        elif all(d == 1 for d in dims):
+            out.append(1)
+        else:
+            out.append(None if any(d is None for d in dims) else UNKNOWN_DIM)
+    return tuple(out)
+
+
+def _lambda(layer, shapes):
+    out = shape_of(layer.arg("output_shape"))
+    if out is None:
+        return None
+    return (shapes[0][0],) + out
+
+
+# -- parameter counts -----------------------------------------------------------------
+
+def _last(shapes) -> Optional[int]:
+    d = shapes[0][-1] if shapes and shapes[0] else None
+    return d if is_known(d) else None
+
+
+def _dense_params(layer, shapes):
+    units, fan_in, bias = int_arg(layer, "units"), _last(shapes), bool_arg(layer, "use_bias")
+    if units is None or fan_in is None or bias is None:
+        return None
+    return fan_in * units + (units if bias else 0)
+
+
+def _rnn_params(gates: int, extra_bias: int = 0):
+    def params(layer, shapes):
+        units, fan_in, bias = int_arg(layer, "units"), _last(shapes), bool_arg(layer, "use_bias")
+        if units is None or fan_in is None or bias is None:
+            return None
+        biases = gates * units * (1 + extra_bias) if bias else 0
+        return gates * (fan_in * units + units * units) + biases
+
+    return params
+
+
+def _gru_params(layer, shapes):
+    reset_after = bool_arg(layer, "reset_after")
+    if reset_after is None:
+        return None
+    return _rnn_params(3, 1 if reset_after else 0)(layer, shapes)
+
+
+def _conv_params(rank: int):
+    def params(layer, shapes):
+        kernel, filters = tuple_arg(layer, "kernel_size", rank), int_arg(layer, "filters")
+        fan_in, bias = _last(shapes), bool_arg(layer, "use_bias")
+        groups = int_arg(layer, "groups") or 1
+        if kernel is None or filters is None or fan_in is None or bias is None or not channels_last(layer):
+            return None
+        return product(kernel) * (fan_in // groups) * filters + (filters if bias else 0)
+
+    return params
+
+
+def _embedding_params(layer, shapes):
+    n, d = int_arg(layer, "input_dim"), int_arg(layer, "output_dim")
+    return None if n is None or d is None else n * d
+
+
+def _norm_params(per_channel: int):
+    def params(layer, shapes):
+        axis = layer.arg("axis")
+        if axis != -1 or _last(shapes) is None:
+            return None
+        scale, center = bool_arg(layer, "scale"), bool_arg(layer, "center")
+        if scale is None or center is None:
+            return None
+        trained = int(scale) + int(center)
+        return _last(shapes) * (trained + per_channel)
+
+    return params
+
+
+def _wrapper_params(factor: int):
+    def params(layer, shapes):
+        inner = layer.inner
+        if inner is None or inner.spec.params is None:
+            return None
+        inner_shapes = shapes if factor == 2 else [(shapes[0][0],) + tuple(shapes[0][2:])]
+        count = inner.spec.params(inner, inner_shapes)
+        return None if count is None else count * factor
+
+    return params
+
+
+def _zero(layer, shapes):
+    return 0
+
+
+# -- the catalog ----------------------------------------------------------------------
+
+SEQUENCE = "3-D input (batch, timesteps, features)"
+IMAGE = "4-D input (batch, rows, cols, channels)"
+RNN_DEFAULTS = {"return_sequences": False, "return_state": False, "stateful": False,
+                "use_bias": True, "activation": "tanh"}
+CONV_DEFAULTS = {"strides": 1, "padding": "valid", "data_format": None, "dilation_rate": 1,
+                 "groups": 1, "activation": None, "use_bias": True}
+POOL_DEFAULTS = {"strides": None, "padding": "valid", "data_format": None}
+CONV_POSITIONAL = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+                   "groups", "activation", "use_bias")
+NORM_DEFAULTS = {"axis": -1, "center": True, "scale": True}
+
+
+def _spec(name, **kw) -> LayerSpec:
+    return LayerSpec(name=name, **kw)
+
+
+_SPECS: List[LayerSpec] = [
+    _spec("InputLayer", positional=("shape", "batch_size"), kind="input"),
+    _spec("Dense", positional=("units", "activation", "use_bias"),
+          defaults={"activation": None, "use_bias": True}, ranks=frozenset({2, 3, 4, 5}),
+          expects="input with at least 2 dimensions (batch, features)", output=_dense,
+          params=_dense_params),
+    _spec("Activation", positional=("activation",), output=identity, params=_zero),
+    _spec("Dropout", positional=("rate", "noise_shape", "seed"), output=identity, params=_zero),
+    _spec("SpatialDropout1D", positional=("rate",), ranks=frozenset({3}), expects=SEQUENCE,
+          output=identity, params=_zero),
+    _spec("Masking", positional=("mask_value",), output=identity, params=_zero),
+    _spec("Softmax", positional=("axis",), defaults={"axis": -1}, output=identity, params=_zero),
+    *[
+        _spec(rnn, positional=positional, defaults=dict(RNN_DEFAULTS, **extra), ranks=frozenset({3}),
+              expects=SEQUENCE, output=_recurrent, params=params, recurrent=True)
+        for rnn, extra, params, positional in [
+            ("LSTM", {}, _rnn_params(4), ("units", "activation", "recurrent_activation", "use_bias")),
+            ("GRU", {"reset_after": True}, _gru_params,
+             ("units", "activation", "recurrent_activation", "use_bias")),
+            ("SimpleRNN", {}, _rnn_params(1), ("units", "activation", "use_bias")),
+        ]
+    ],
+    _spec("Bidirectional", positional=("layer", "merge_mode"), defaults={"merge_mode": "concat"},
+          ranks=frozenset({3}), expects=SEQUENCE, output=_bidirectional,
+          params=_wrapper_params(2), kind="wrapper"),
+    _spec("TimeDistributed", positional=("layer",), ranks=frozenset({3, 4, 5}),
+          expects="input with a time axis: at least 3 dimensions (batch, timesteps, ...)",
+          output=_time_distributed, params=_wrapper_params(1), kind="wrapper"),
+    _spec("RepeatVector", positional=("n",), ranks=frozenset({2}),
+          expects="2-D input (batch, features)", output=_repeat_vector, params=_zero),
+    _spec("Embedding", positional=("input_dim", "output_dim"), output=_embedding,
+          params=_embedding_params),
+    _spec("Conv1D", positional=CONV_POSITIONAL, defaults=CONV_DEFAULTS, ranks=frozenset({3}),
+          expects="3-D input (batch, steps, channels)", output=_conv(1), params=_conv_params(1)),
+    _spec("Conv2D", positional=CONV_POSITIONAL, defaults=CONV_DEFAULTS, ranks=frozenset({4}),
+          expects=IMAGE, output=_conv(2), params=_conv_params(2)),
+    *[
+        _spec(f"{kind}Pooling{n}D", positional=("pool_size", "strides", "padding", "data_format"),
+              # Keras 3: MaxPooling has a default pool size, AveragePooling requires one.
+              defaults=dict(POOL_DEFAULTS, **({"pool_size": 2 if n == 1 else (2, 2)} if kind == "Max" else {})),
+              ranks=frozenset({n + 2}), expects=SEQUENCE if n == 1 else IMAGE,
+              output=_pool(n), params=_zero)
+        for kind in ("Max", "Average") for n in (1, 2)
+    ],
+    *[
+        _spec(f"Global{kind}Pooling{n}D", positional=("data_format", "keepdims"),
+              defaults={"data_format": None, "keepdims": False}, ranks=frozenset({n + 2}),
+              expects=SEQUENCE if n == 1 else IMAGE, output=_global_pool, params=_zero)
+        for kind in ("Max", "Average") for n in (1, 2)
+    ],
+    _spec("Flatten", positional=("data_format",), output=_flatten, params=_zero),
+    _spec("Reshape", positional=("target_shape",), output=_reshape, params=_zero),
+    _spec("Permute", positional=("dims",), output=_permute, params=_zero),
+    _spec("Concatenate", positional=("axis",), defaults={"axis": -1}, output=_concatenate,
+          params=_zero, kind="merge"),
+    *[
+        _spec(merge, output=_elementwise, params=_zero, kind="merge")
+        for merge in ("Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum")
+    ],
+    _spec("BatchNormalization", positional=("axis",), defaults=NORM_DEFAULTS,
+          ranks=frozenset({2, 3, 4, 5}), expects="input with at least 2 dimensions",
+          output=identity, params=_norm_params(2)),
+    _spec("LayerNormalization", positional=("axis",), defaults=NORM_DEFAULTS,
+          ranks=frozenset({2, 3, 4, 5}), expects="input with at least 2 dimensions",
+          output=identity, params=_norm_params(0)),
+    _spec("ZeroPadding1D", positional=("padding",), defaults={"padding": 1}, ranks=frozenset({3}),
+          expects="3-D input (batch, steps, channels)", output=_padding_1d, params=_zero),
+    _spec("ZeroPadding2D", positional=("padding", "data_format"),
+          defaults={"padding": (1, 1), "data_format": None}, ranks=frozenset({4}),
+          expects=IMAGE, output=_padding_2d, params=_zero),
+    _spec("UpSampling1D", positional=("size",), defaults={"size": 2}, ranks=frozenset({3}),
+          expects="3-D input (batch, steps, channels)", output=_upsampling(1), params=_zero),
+    _spec("UpSampling2D", positional=("size", "data_format"),
+          defaults={"size": (2, 2), "data_format": None}, ranks=frozenset({4}), expects=IMAGE,
+          output=_upsampling(2), params=_zero),
+    _spec("Lambda", positional=("function", "output_shape"), output=_lambda),
+]
+
+# Permute's accepted rank depends on its ``dims``: checked in propagation, not declared here.
+LAYERS: Dict[str, LayerSpec] = {spec.name: spec for spec in _SPECS}
+
+# Functional spellings of the merge layers: keras.layers.concatenate([a, b], axis=-1).
+MERGE_FUNCTIONS = {name.lower(): name for name in
+                   ("Concatenate", "Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum")}
+
+# Keras 2's layer spellings that are the same layer.
+ALIASES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "MaxPool1D": "MaxPooling1D",
+           "MaxPool2D": "MaxPooling2D", "AvgPool1D": "AveragePooling1D",
+           "AvgPool2D": "AveragePooling2D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
+           "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalAvgPool1D": "GlobalAveragePooling1D",
+           "GlobalAvgPool2D": "GlobalAveragePooling2D"}
+
+
+def lookup(name: str) -> Optional[LayerSpec]:
+    return LAYERS.get(ALIASES.get(name, name))
+
+
+def accepts_rank(spec: LayerSpec, layer, rank: int) -> bool:
+    if spec.name == "Permute":
+        dims = layer.arg("dims")
+        return not isinstance(dims, (tuple, list)) or rank == len(dims) + 1
+    return spec.ranks is None or rank in spec.ranks
+
+
+def apply_output(layer, shapes: Sequence[Shape]) -> Any:
+    """The output shape (or list of shapes) of ``layer`` on inputs of ``shapes``, or None."""
+    spec = layer.spec
+    if spec.output is None or any(s is None for s in shapes) or not shapes:
+        return None
+    if spec.kind != "merge" and len(shapes) != 1:
+        return None
+    if spec.kind != "merge" and not accepts_rank(spec, layer, len(shapes[0])):
+        return None
+    if spec.kind == "merge" and len(shapes) < 2:
+        return None
+    try:
+        return spec.output(layer, list(shapes))
+    except (TypeError, ValueError, ZeroDivisionError, IndexError):
+        # Arguments of an unexpected type (a float kernel size, a string axis): unknown.
+        return None

@@ -1,0 +1,271 @@
+"""Symbolic shape propagation: apply catalogued layers to symbolic tensors.
+
+Called by the extraction interpreter whenever a layer meets a tensor (``model.add``,
+``Sequential([...])``, ``layer(x)``); every application is recorded in the ``Analysis`` with
+its input and output shapes, and the rules judge those records.  A layer whose input is not
+valid for it yields a tensor of unknown shape, so one mistake is reported once.
+"""
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+from shapelint.frameworks.keras import catalog
+from shapelint.core.analysis import Analysis, Application
+from shapelint.frameworks.keras.catalog import dim_of, shape_of
+from shapelint.core.shapes import Origin, Tensor, format_shape
+from shapelint.interp.values import (
+    UNKNOWN, ArrayVal, FunctionalModelVal, LayerVal, ListVal, SequentialVal, UnknownLayer, sequence_items,
+)
+
+INPUT_SPEC_ARGS = ("input_shape", "batch_input_shape", "input_dim", "input_length", "batch_size")
+
+
+def _tuple_shape(value) -> Optional[tuple]:
+    """A shape argument that is a tuple or list (a bare int is not a shape for Keras 3)."""
+    if isinstance(value, ListVal):
+        value = tuple(value.items) if value.items is not None else None
+    if isinstance(value, (tuple, list)):
+        return shape_of(tuple(value))
+    return None
+
+
+def declared_input(layer: LayerVal):
+    """The input a layer declares through its own arguments, as Keras would read them.
+
+    Returns ``(shape, Origin)``, ``None`` when the layer declares nothing, or ``UNKNOWN``
+    when it declares something shapelint cannot evaluate (or Keras would reject).
+    """
+    given = layer.input_spec
+    if any(layer.arg(name) is UNKNOWN for name in INPUT_SPEC_ARGS
+           if layer.given(name) and name not in layer.spec.positional):
+        return UNKNOWN
+    if not any(given(name) for name in INPUT_SPEC_ARGS):
+        return UNKNOWN if layer.opaque else None
+    batch = dim_of(layer.arg("batch_size")) if given("batch_size") else None
+    if given("batch_input_shape"):
+        shape = _tuple_shape(layer.arg("batch_input_shape"))
+        arg = "batch_input_shape"
+    elif layer.keras >= 3:
+        if given("input_dim") and (given("input_shape") or layer.spec.recurrent):
+            return UNKNOWN  # Keras 3 rejects or reinterprets this: SL103 / SL301 say so
+        if given("input_dim"):
+            shape, arg = (batch, dim_of(layer.arg("input_dim"))), "input_dim"
+        elif given("input_shape"):
+            rest = _tuple_shape(layer.arg("input_shape"))
+            shape, arg = (None if rest is None else (batch,) + rest), "input_shape"
+        else:
+            return None  # input_length alone: ignored by Keras 3
+    else:
+        if given("input_shape"):
+            rest = _tuple_shape(layer.arg("input_shape"))
+            shape, arg = (None if rest is None else (batch,) + rest), "input_shape"
+        elif layer.spec.recurrent and (given("input_dim") or given("input_length")):
+            shape = (batch, dim_of(layer.arg("input_length")), dim_of(layer.arg("input_dim")))
+            arg = "input_dim" if given("input_dim") else "input_length"
+        elif layer.spec.name == "Embedding" and given("input_length"):
+            shape, arg = (batch, dim_of(layer.arg("input_length"))), "input_length"
+        elif given("input_dim"):
+            shape, arg = (batch, dim_of(layer.arg("input_dim"))), "input_dim"
+        else:
+            return None
+    if shape is None:
+        return UNKNOWN
+    value = layer.arg(arg)
+    shown = format_shape(shape_of(value)) if arg.endswith("shape") and shape_of(value) else repr(value)
+    return shape, Origin(layer.node, f"{arg}={shown} on {layer.name}")
+
+
+def input_layer_shape(layer: LayerVal):
+    """The batch shape declared by ``keras.Input(...)`` / ``InputLayer(...)``."""
+    if layer.opaque:
+        return None
+    batch_shape = layer.arg("batch_shape")
+    if batch_shape is None:
+        batch_shape = layer.arg("batch_input_shape")
+    shape = layer.arg("shape")
+    if shape is None:
+        shape = layer.arg("input_shape")
+    if batch_shape is not None:
+        if shape is not None or layer.set("batch_size"):
+            return None  # conflicting: SL103
+        return _tuple_shape(batch_shape)
+    rest = _tuple_shape(shape)
+    if rest is None:
+        return None
+    return (dim_of(layer.arg("batch_size")),) + rest
+
+
+def input_tensor(layer: LayerVal) -> Tensor:
+    return Tensor(input_layer_shape(layer), Origin(layer.node, layer.name), root=True)
+
+
+def _note(layer: LayerVal, shape) -> str:
+    if layer.spec.recurrent and layer.arg("return_sequences") is False:
+        return ", which returns only its last step"
+    if layer.spec.name == "Flatten":
+        return ", which flattens to 2-D"
+    if layer.spec.name in ("GlobalMaxPooling1D", "GlobalAveragePooling1D") and shape and len(shape) == 2:
+        return ", which pools the time axis away"
+    return ""
+
+
+def _wrap(layer: LayerVal, out, node, app) -> Any:
+    if out is None:
+        return Tensor(None, Origin(node, layer.name), app)
+    if isinstance(out, list):
+        return tuple(Tensor(s, Origin(node, layer.name), app) for s in out)
+    return Tensor(out, Origin(node, layer.name, _note(layer, out)), app)
+
+
+def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
+                model=None, index=None):
+    shapes = [t.shape for t in inputs]
+    out = catalog.apply_output(layer, shapes)
+    app = Application(layer, inputs, None, node, model, index)
+    analysis.applications.append(app)
+    if layer.spec.output is catalog.identity and out is not None and inputs[0].origin is not None:
+        # Dropout, Activation, BatchNormalization...: the shape still comes from the layer
+        # before, and messages should say so (``shape_producer`` finds that layer).
+        app.output = Tensor(out, inputs[0].origin, app)
+    else:
+        app.output = _wrap(layer, out, node, app)
+    if layer.spec.name == "TimeDistributed" and layer.inner is not None and inputs:
+        shape = inputs[0].shape
+        if shape is not None and len(shape) >= 3:
+            step = Tensor((shape[0],) + tuple(shape[2:]),
+                          Origin(node, "TimeDistributed", ", one timestep at a time"))
+            inner_out = catalog.apply_output(layer.inner, [step.shape])
+            inner_app = Application(layer.inner, [step], None, node, model, index, wrapper=layer,
+                                    parent=app)
+            inner_app.output = _wrap(layer.inner, inner_out, node, inner_app)
+            analysis.applications.append(inner_app)
+    return app.output
+
+
+def upstream(tensors):
+    """The applications that compute ``tensors`` (in no order) and the root tensors they
+    start from: the one walk over the graph that summaries and training rules share."""
+    apps, roots, seen_roots, stack = {}, [], set(), list(tensors)
+    while stack:
+        tensor = stack.pop()
+        app = tensor.producer
+        if app is None:
+            if id(tensor) not in seen_roots:
+                seen_roots.add(id(tensor))
+                roots.append(tensor)
+        elif id(app) not in apps:
+            apps[id(app)] = app
+            stack.extend(app.inputs)
+    return apps, roots
+
+
+def shape_producer(tensor: Tensor):
+    """The application that gave ``tensor`` its shape, looking through shape-preserving layers."""
+    app = tensor.producer
+    while app is not None and app.layer.spec.output is catalog.identity and app.inputs:
+        app = app.inputs[0].producer
+    return app
+
+
+def as_tensor(value) -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, ArrayVal):
+        return Tensor(tuple(value.shape), Origin(value.node, value.what), root=True)
+    return Tensor(None)
+
+
+def apply_layer_call(analysis: Analysis, layer: LayerVal, args, node):
+    """``layer(x)`` or ``Concatenate()([a, b])`` in functional code."""
+    if not args:
+        return UNKNOWN
+    value = args[0]
+    if layer.spec.kind == "merge":
+
+        items = sequence_items(value)
+        inputs = [as_tensor(v) for v in items] if items is not None else [Tensor(None)]
+    else:
+        inputs = [as_tensor(value)]
+    if layer.spec.kind == "input":
+        return UNKNOWN
+    return apply_layer(analysis, layer, inputs, node)
+
+
+def apply_entry(analysis: Analysis, entry, tensor: Tensor, model, index):
+    if isinstance(entry, LayerVal):
+        out = apply_layer(analysis, entry, [tensor], entry.node, model, index)
+        return out if isinstance(out, Tensor) else Tensor(None)
+    if isinstance(entry, (SequentialVal, FunctionalModelVal)):
+        return apply_model(analysis, entry, tensor, entry.node)
+    return Tensor(None)
+
+
+def first_input(entry) -> Tensor:
+    if isinstance(entry, Tensor):
+        return entry
+    if isinstance(entry, LayerVal):
+        if entry.spec.kind == "input":
+            return input_tensor(entry)
+        declared = declared_input(entry)
+        if declared is None or declared is UNKNOWN:
+            return Tensor(None)
+        shape, origin = declared
+        return Tensor(shape, origin, root=True)
+    if isinstance(entry, SequentialVal) and entry.input is not None:
+        return entry.input
+    return Tensor(None)
+
+
+def sequential_add(analysis: Analysis, model: SequentialVal, item, node) -> None:
+    if isinstance(item, Tensor) or (isinstance(item, LayerVal) and item.spec.kind == "input"):
+        if model.entries:
+            model.entries.append(UnknownLayer(node))
+            model.output = Tensor(None)
+            return
+        model.entries.append(item)
+        model.input = model.output = first_input(item)
+        return
+    if not isinstance(item, (LayerVal, SequentialVal, FunctionalModelVal)):
+        item = UnknownLayer(node)
+    if not model.entries:
+        model.input = model.output = first_input(item)
+    index = len(model.entries)
+    model.entries.append(item)
+    model.output = apply_entry(analysis, item, model.output or Tensor(None), model, index)
+
+
+def sequential_build(analysis: Analysis, model: SequentialVal, shape_value, node) -> None:
+    if model.uncertain or (model.input is not None and model.input.shape is not None):
+        return
+    shape = _tuple_shape(shape_value)
+    if shape is None:
+        return
+    tensor = Tensor(shape, Origin(node, f"model.build({format_shape(shape)})"), root=True)
+    model.input = tensor
+    for index, entry in enumerate(model.entries):
+        if isinstance(entry, Tensor) or (isinstance(entry, LayerVal) and entry.spec.kind == "input"):
+            continue
+        tensor = apply_entry(analysis, entry, tensor, model, index)
+    model.output = tensor
+
+
+def apply_model(analysis: Analysis, model, value, node) -> Tensor:
+    """A model used as a layer.  Known only when it is fed what it was built for, or when a
+    deferred Sequential model is fed a known tensor."""
+    tensor = as_tensor(value)
+    if isinstance(model, SequentialVal):
+        if model.uncertain or tensor.shape is None:
+            return Tensor(None)
+        if model.input is not None and model.input.shape is not None:
+            if model.input.shape == tensor.shape and model.output is not None:
+                return Tensor(model.output.shape, Origin(node, "the nested model"))
+            return Tensor(None)
+        out = tensor
+        for index, entry in enumerate(model.entries):
+            out = apply_entry(analysis, entry, out, model, index)
+        return Tensor(out.shape, Origin(node, "the nested model"))
+    if isinstance(model, FunctionalModelVal):
+        if isinstance(model.inputs, Tensor) and isinstance(model.outputs, Tensor) and \
+                model.inputs.shape is not None and model.inputs.shape == tensor.shape:
+            return Tensor(model.outputs.shape, Origin(node, "the nested model"))
+    return Tensor(None)

@@ -1,0 +1,119 @@
+"""What a qualified name means: Keras layers, models, Input, numpy constructors.
+
+Every import spelling of Keras is mapped onto one canonical ``keras.`` prefix first
+(``tensorflow.keras``, ``tf.keras`` after ``import tensorflow as tf``, ``tf_keras``,
+``keras.src`` and ``tensorflow.python.keras``), so the rest of shapelint sees one API.
+Legacy module paths (``keras.layers.recurrent.LSTM``, ``keras.layers.core.Dense``) resolve
+because a layer is recognised by the ``keras.layers`` package and its class name.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from shapelint.frameworks.keras import catalog
+from shapelint.frameworks.torch import catalog as torch_catalog
+
+_PREFIXES = (
+    ("tensorflow.python.keras", "keras", None),
+    ("tensorflow.compat.v2.keras", "keras", None),
+    ("tensorflow.compat.v1.keras", "keras", None),
+    ("tensorflow.keras", "keras", None),
+    ("tf_keras", "keras", 2),  # tf_keras is Keras 2, whatever the configured target
+    ("keras.src", "keras", None),
+)
+
+FRAMEWORK_ROOTS = ("keras", "tensorflow", "tf_keras", "torch")
+
+
+class Meaning(NamedTuple):
+    kind: str  # layer | input | sequential | model | merge | softmax | numpy | keras
+    name: str  # catalog name, numpy function, ...
+    keras: Optional[int]  # 2 when the spelling pins Keras 2 (tf_keras)
+
+
+def canonical(qualname: str):
+    """``(canonical_name, pinned_keras_version)``."""
+    for prefix, replacement, version in _PREFIXES:
+        if qualname == prefix or qualname.startswith(prefix + "."):
+            return replacement + qualname[len(prefix):], version
+    return qualname, None
+
+
+@lru_cache(maxsize=4096)
+def meaning(qualname: str) -> Optional[Meaning]:
+    name, version = canonical(qualname)
+    parts = name.split(".")
+    last = parts[-1]
+    if parts[0] == "numpy":
+        return Meaning("numpy", ".".join(parts[1:]), None)
+    if name in ("tensorflow.nn.softmax", "tensorflow.math.softmax"):
+        return Meaning("softmax", last, None)
+    if name == "tensorflow.data.Dataset.from_tensor_slices":
+        return Meaning("dataset", last, None)
+    if parts[0] == "torch":
+        return torch_meaning(parts)
+    if name in ("collections.OrderedDict", "typing.OrderedDict"):
+        return Meaning("ordered_dict", last, None)
+    if parts[0] != "keras":
+        return None
+    if name in ("keras.activations.softmax",):
+        return Meaning("softmax", last, version)
+    if last == "Input" and (len(parts) == 2 or parts[1] in ("layers", "engine", "input_layer")):
+        return Meaning("input", "Input", version)
+    if last == "Sequential":
+        return Meaning("sequential", last, version)
+    if last in ("Model", "Functional") and (len(parts) == 2 or parts[1] in ("models", "engine")):
+        return Meaning("model", last, version)
+    if len(parts) >= 3 and parts[1] == "layers":
+        if last in catalog.MERGE_FUNCTIONS and len(parts) == 3:
+            return Meaning("merge", catalog.MERGE_FUNCTIONS[last], version)
+        spec = catalog.lookup(last)
+        if spec is not None:
+            kind = "input" if spec.kind == "input" else "layer"
+            return Meaning(kind, spec.name, version)
+        return None
+    if last == "to_categorical" and len(parts) >= 3 and parts[1] == "utils":
+        return Meaning("to_categorical", last, version)
+    if last == "load_data" and len(parts) == 4 and parts[1] == "datasets":
+        return Meaning("load_data", parts[2], version)
+    return Meaning("keras", name, version)
+
+
+def torch_meaning(parts) -> Optional[Meaning]:
+    """``torch.nn.Linear``, ``torch.nn.modules.linear.Linear``, ``torch.nn.functional.softmax``..."""
+    last = parts[-1]
+    if len(parts) >= 3 and parts[1] == "nn" and (len(parts) == 3 or parts[2] == "modules"):
+        if last in ("Module", "Sequential", "ModuleList"):
+            return Meaning("torch_" + last.lower(), last, None)
+        if torch_catalog.lookup(last) is not None:
+            return Meaning("torch_layer", last, None)
+        return None
+    functional = len(parts) == 4 and parts[1:3] == ["nn", "functional"]
+    if functional or len(parts) == 2:
+        if last in torch_catalog.SOFTMAX_FUNCTIONS and functional:
+            return Meaning("torch_softmax", last, None)
+        if last in torch_catalog.POOL_FUNCTIONS and functional:
+            return Meaning("torch_pool", last, None)
+        if last in torch_catalog.ELEMENTWISE_FUNCTIONS:
+            return Meaning("torch_elementwise", last, None)
+    if len(parts) == 2:
+        if last == "flatten":
+            return Meaning("torch_flatten", last, None)
+        if last in torch_catalog.TENSOR_CONSTRUCTORS:
+            return Meaning("torch_tensor", last, None)
+    return None
+
+
+def star_exports(module: str):
+    """Names a ``from MODULE import *`` brings in that shapelint models."""
+    name, _ = canonical(module)
+    if name == "keras.layers" or (name.startswith("keras.layers.")):
+        return set(catalog.LAYERS) | set(catalog.ALIASES) | set(catalog.MERGE_FUNCTIONS) | {"Input"}
+    if name == "keras.models":
+        return {"Sequential", "Model"}
+    if name == "keras":
+        return {"Sequential", "Model", "Input"}
+    if name == "torch.nn":
+        return set(torch_catalog.LAYERS) | {"Module", "Sequential", "ModuleList"}
+    return None

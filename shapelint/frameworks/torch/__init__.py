@@ -1,0 +1,1 @@
+"""PyTorch: the torch.nn catalog, module tracing with rank hypotheses, synthesis."""

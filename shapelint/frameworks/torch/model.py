@@ -1,0 +1,388 @@
+"""PyTorch models as the extraction sees them, and how shapes flow through them.
+
+A PyTorch input has no declared shape, so a tensor is a set of hypotheses (``Hyp``), one per
+possible rank, each with the sizes known so far.  Every layer maps each hypothesis to its
+output, drops the ranks it cannot take, and records a ``Mismatch`` when a known size
+disagrees with its constructor.  A layer is reported (SL201) only when *no* hypothesis gets
+through and at least one fails on a size: then the model fails for every input.  The first
+failure ends the chain (the output is unreachable), so one mistake is reported once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Optional, Tuple
+
+from shapelint.frameworks.torch import catalog as torch_catalog
+from shapelint.core.shapes import Origin, product
+from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch, as_int, unknown_hyp
+from shapelint.interp.values import UNKNOWN, ListVal
+
+
+@dataclass(eq=False)
+class TorchLayerVal:
+    """One construction of a catalogued ``torch.nn`` layer, with its literal arguments."""
+
+    spec: Any  # torch_catalog.TorchSpec
+    node: Any
+    args: Dict[str, Any]
+    opaque: bool = False
+    functional: str = ""  # ``F.softmax(x, ...)``: the function called instead of a module
+
+    def arg(self, name: str) -> Any:
+        if name in self.args:
+            return self.args[name]
+        if self.opaque:
+            return UNKNOWN
+        return self.spec.defaults.get(name, UNKNOWN)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def make_layer(spec, node, args, kwargs, opaque, functional="", positional=None) -> TorchLayerVal:
+    positional = spec.positional if positional is None else positional
+    named = dict(kwargs)
+    for index, value in enumerate(args):
+        if index < len(positional):
+            named.setdefault(positional[index], value)
+    return TorchLayerVal(spec, node, named, opaque or len(args) > len(positional), functional)
+
+
+@dataclass(eq=False)
+class TorchSequentialVal:
+    node: Any
+    entries: Optional[List[Any]]  # None once shapelint lost track of it
+
+
+class TorchModuleListVal(ListVal):
+    """``nn.ModuleList``: a list as far as the interpreter is concerned."""
+
+
+@dataclass(eq=False)
+class OrderedDictVal:
+    values: Optional[List[Any]]
+
+
+@dataclass(eq=False)
+class TorchClassVal:
+    """A user class deriving from ``nn.Module``."""
+
+    node: Any
+    methods: Dict[str, Any]  # name -> FunctionVal
+    volatile: frozenset = frozenset()  # attributes some method other than __init__ assigns
+
+
+@dataclass(eq=False)
+class TorchModuleVal:
+    """An instance of a user ``nn.Module`` class: its attributes as set by ``__init__``."""
+
+    cls: TorchClassVal
+    node: Any
+    attrs: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class TorchBoundMethod:
+    instance: TorchModuleVal
+    function: Any  # FunctionVal
+
+
+@dataclass(eq=False)
+class TorchTensor:
+    """``hyps``: None when nothing is known (any rank), () when unreachable (an earlier
+    layer already fails for every input)."""
+
+    hyps: Optional[Tuple[Hyp, ...]] = None
+    # The first application where some hypothesis failed on a size: the place to report if
+    # every other hypothesis fails later.
+    pending: Any = None
+
+    def expanded(self) -> Tuple[Hyp, ...]:
+        if self.hyps is None:
+            return tuple(unknown_hyp(rank, id(self)) for rank in range(1, torch_catalog.MAX_RANK + 1))
+        return self.hyps
+
+
+def any_tensor() -> TorchTensor:
+    return TorchTensor(None)
+
+
+DEAD = TorchTensor(())
+
+
+@dataclass(eq=False)
+class TorchApplication:
+    layer: TorchLayerVal
+    input: TorchTensor
+    output: Any
+    node: Any  # the call, or the layer's construction inside an nn.Sequential
+    mismatch: Optional[Mismatch] = None  # set when the model fails here for every input
+    failed: Optional[Hyp] = None  # the input hypothesis that the mismatch is about
+    candidate: Any = None  # (hyp, mismatch): some hypotheses fail here
+
+
+def known_shape(tensor: TorchTensor, what: str) -> Any:
+    """``x.ndim`` / ``x.dim()`` when every hypothesis has the same rank; ``x.shape`` /
+    ``x.size()`` when there is one hypothesis (unknown sizes stay unknown)."""
+    hyps = tensor.hyps
+    if not hyps:
+        return UNKNOWN
+    if what == "ndim":
+        ranks = {hyp.rank for hyp in hyps}
+        return ranks.pop() if len(ranks) == 1 else UNKNOWN
+    if len(hyps) != 1:
+        return UNKNOWN
+    return tuple(UNKNOWN if d is None else d for d in hyps[0].dims)
+
+
+def tensor_of(value) -> TorchTensor:
+    return value if isinstance(value, TorchTensor) else any_tensor()
+
+
+def apply_layer(analysis, layer: TorchLayerVal, value, node) -> Any:
+    tensor = tensor_of(value)
+    app = TorchApplication(layer, tensor, None, node)
+    analysis.torch_applications.append(app)
+    if layer.spec.apply is None:
+        app.output = _wrap(layer, any_tensor())
+        return app.output
+    outputs, failures, unknown = [], [], False
+    for hyp in tensor.expanded():
+        result = layer.spec.apply(layer, hyp) if hyp.rank else None  # a 0-D tensor: not modelled
+        if result is RANK:
+            continue
+        if isinstance(result, Mismatch):
+            failures.append((hyp, result))
+        elif result is None:
+            unknown = True
+        else:
+            outputs.append(replace(result, steps=hyp.steps + (layer,)))
+    if failures:
+        # Any failing hypothesis is true; the most familiar one makes the best example.
+        app.candidate = min(failures, key=lambda f: (not f[0].batched, f[0].rank != 2))
+    if unknown:
+        out = any_tensor()
+    elif outputs:
+        out = TorchTensor(tuple(outputs), tensor.pending or (app if failures else None))
+    else:
+        # No input gets through: report where the first size failed (here or earlier).
+        out = DEAD
+        culprit = tensor.pending or (app if failures else None)
+        if culprit is not None:
+            culprit.failed, culprit.mismatch = culprit.candidate
+    app.output = _wrap(layer, out)
+    return app.output
+
+
+def apply_bilinear(analysis, layer: TorchLayerVal, first, second, node) -> Any:
+    """``nn.Bilinear(in1, in2, out)(x1, x2)``: each input's last axis against its size."""
+    x1, x2 = tensor_of(first), tensor_of(second)
+    app = TorchApplication(layer, x1, None, node)
+    analysis.torch_applications.append(app)
+    if any(h.rank == 0 for h in x1.expanded() + x2.expanded()):
+        app.output = any_tensor()  # a 0-D tensor: not modelled
+        return app.output
+    n_out = as_int(layer.arg("out_features"))
+    origin = Origin(layer.node, torch_catalog.describe(layer), "")
+    outputs, failed = [], False
+    for tensor, param, torch_says in ((x1, "in1_features", "input1 size does not match weight size"),
+                                      (x2, "in2_features", "input2 size does not match weight size")):
+        expected = as_int(layer.arg(param))
+        failures = [(h, Mismatch(param, expected, h.dims[-1], f"the last axis of input {param[2]}", h.origins[-1],
+                                 torch_says))
+                    for h in tensor.expanded() if expected is not None and h.dims[-1] not in (None, expected)]
+        if tensor.hyps is not None and tensor.hyps and len(failures) == len(tensor.hyps):
+            app.candidate = app.candidate or failures[0]
+            failed = True
+    if failed:
+        app.failed, app.mismatch = app.candidate
+        app.input = app.candidate[0] and TorchTensor((app.candidate[0],))
+        app.output = DEAD
+        return DEAD
+    for hyp in x1.hyps or ():
+        outputs.append(hyp.rebuild(torch_catalog.kept(hyp, 0, -1) + [(n_out, origin)]))
+    app.output = TorchTensor(tuple(outputs)) if outputs else any_tensor()
+    return app.output
+
+
+def _wrap(layer, tensor):
+    """RNNs return ``(output, state)``."""
+    return (tensor, UNKNOWN) if layer.spec.returns_state else tensor
+
+
+# -- tensor operations written in forward() ----------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class AxisOf:
+    """``len(t)`` / ``t.size(k)`` / ``t.shape[k]`` inside a view: the size of axis k of t."""
+
+    tensor: TorchTensor
+    axis: int
+
+
+def _resolve(size: AxisOf, tensor: TorchTensor, hyp: Hyp) -> Optional[int]:
+    """The axis of ``hyp`` (a hypothesis of ``tensor``) whose size ``size`` certainly is."""
+    if size.tensor is tensor:
+        return size.axis % hyp.rank if -hyp.rank <= size.axis < hyp.rank else None
+    if size.tensor.hyps is None and size.axis >= 0 and hyp.root_id == id(size.tensor):
+        matches = [j for j, root_axis in enumerate(hyp.root_axes) if root_axis == size.axis]
+        return matches[0] if len(matches) == 1 else None
+    return None
+
+
+def view(tensor: TorchTensor, sizes: List[Any], node, text: str) -> TorchTensor:
+    """``x.view(-1, 400)`` / ``x.reshape(x.size(0), -1)`` / ``x.view(len(sentence), 1, -1)``."""
+    if tensor.hyps == ():
+        return DEAD
+    if sum(1 for s in sizes if isinstance(s, int) and s == -1) > 1 or not sizes or any(
+            as_int(s) is None and s is not UNKNOWN and not isinstance(s, AxisOf) for s in sizes):
+        return any_tensor()
+    origin = Origin(node, text, "")
+    out = []
+    for hyp in tensor.expanded():
+        matched = {}
+        for i, s in enumerate(sizes):
+            if isinstance(s, AxisOf):
+                axis = _resolve(s, tensor, hyp)
+                if axis is not None and axis not in matched.values():
+                    matched[i] = axis
+        dims = [None if not isinstance(s, int) or s == -1 else s for s in sizes]
+        rest_in = product(d for a, d in enumerate(hyp.dims) if a not in matched.values())
+        rest_out = product(d for i, d in enumerate(dims) if i not in matched and sizes[i] != -1)
+        if -1 in sizes:
+            if rest_in is not None and rest_out:
+                if rest_in % rest_out:
+                    continue  # PyTorch rejects this size for an input of this shape
+                dims[sizes.index(-1)] = rest_in // rest_out
+        elif rest_in is not None and rest_out is not None and rest_in != rest_out:
+            continue
+        batched = matched.get(0) == 0 and hyp.batched  # rows of view(-1, N) may be instances, not samples
+        parts = [matched[i] if i in matched else (d, origin) for i, d in enumerate(dims)]
+        moved = [a for a, d in enumerate(hyp.dims) if a not in matched.values() and d != 1]
+        if -1 in sizes and rest_out == 1 and len(moved) == 1 and hyp.origins[moved[0]] is not None:
+            parts[sizes.index(-1)] = moved[0]  # the one axis that moves keeps its origin
+        code = tuple(f"x.size({matched[i]})" if i in matched else s if isinstance(s, int) else None
+                     for i, s in enumerate(sizes))
+        result = hyp.rebuild(parts, batched=batched)
+        step = ("view", code, result.dims) if None not in code else ("opaque",)
+        out.append(replace(result, steps=hyp.steps + (step,)))
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+
+
+def flatten(tensor: TorchTensor, start, end, node, text: str) -> TorchTensor:
+    """``torch.flatten(x, 1)`` / ``x.flatten(1)``."""
+    if tensor.hyps == ():
+        return DEAD
+    out = []
+    for hyp in tensor.expanded():
+        result = torch_catalog.flatten_dims(hyp, start, end, Origin(node, text, ""))
+        if result is None:
+            return any_tensor()
+        if result is not RANK:
+            out.append(replace(result, steps=hyp.steps + (("flatten", start, end),)))
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+
+
+def exact(sizes, node, text: str) -> Any:
+    """``torch.randn(1, 3, 32, 32)``: a tensor of known shape."""
+    if len(sizes) == 1 and isinstance(sizes[0], tuple):
+        sizes = list(sizes[0])
+    if not sizes or any(as_int(s) is None or s < 0 for s in sizes):
+        return any_tensor()
+    origin = Origin(node, text, "")
+    dims = tuple(sizes)
+    return TorchTensor((Hyp(dims, (origin,) * len(dims), False, (), dims, (None,) * len(dims)),))
+
+
+# -- axis reorderings and indexing ----------------------------------------------------------
+
+def _ints(values) -> bool:
+    return all(as_int(v) is not None for v in values)
+
+
+def reorder(tensor: TorchTensor, method: str, args: List[Any], node, text: str) -> TorchTensor:
+    """``x.transpose(1, 2)``, ``x.permute(0, 2, 1)``, ``x.unsqueeze(1)``, ``x.squeeze(1)`` with
+    literal axes (anything else: unknown)."""
+    if tensor.hyps == ():
+        return DEAD
+    if method == "permute" and len(args) == 1 and isinstance(args[0], tuple):
+        args = list(args[0])
+    if not args or not _ints(args) or (method == "transpose" and len(args) != 2) \
+            or (method in ("unsqueeze", "squeeze") and len(args) != 1):
+        return any_tensor()
+    code = f"x.{method}({', '.join(str(a) for a in args)})"
+    out = []
+    for hyp in tensor.expanded():
+        rank = hyp.rank + (1 if method == "unsqueeze" else 0)
+        axes = [a % rank if -rank <= a < rank else None for a in args]
+        if None in axes:
+            continue  # PyTorch: dimension out of range
+        parts = list(range(hyp.rank))
+        if method == "transpose":
+            parts[axes[0]], parts[axes[1]] = parts[axes[1]], parts[axes[0]]
+        elif method == "permute":
+            if sorted(axes) != list(range(hyp.rank)):
+                continue
+            parts = axes
+        elif method == "unsqueeze":
+            parts.insert(axes[0], (1, Origin(node, text, "")))
+        elif hyp.dims[axes[0]] is None:
+            return any_tensor()  # squeeze of an axis of unknown size: maybe a no-op
+        elif hyp.dims[axes[0]] == 1:
+            del parts[axes[0]]
+        result = hyp.rebuild(parts)
+        out.append(replace(result, steps=hyp.steps + (("code", code),)))
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    kind: str  # int | slice | none | ellipsis
+    value: Any = None  # the int, or (lower, upper, step) with None / int / UNKNOWN
+    code: Optional[str] = None  # as written, when every part is literal
+
+
+def index(tensor: TorchTensor, items: List[IndexItem], node, text: str) -> TorchTensor:
+    """``out[:, -1, :]``, ``x[..., 0]``, ``x[:, None]`` with literal indices."""
+    if tensor.hyps == ():
+        return DEAD
+    if sum(1 for item in items if item.kind == "ellipsis") > 1:
+        return any_tensor()
+    codes = [item.code for item in items]
+    step = ("code", f"x[{', '.join(codes)}]") if None not in codes else ("opaque",)
+    origin = Origin(node, text, "")
+    out = []
+    for hyp in tensor.expanded():
+        consumed = sum(1 for item in items if item.kind in ("int", "slice"))
+        if consumed > hyp.rank:
+            continue  # too many indices for this rank
+        parts, axis = [], 0
+        for item in items:
+            if item.kind == "ellipsis":
+                parts += list(range(axis, axis + hyp.rank - consumed))
+                axis += hyp.rank - consumed
+            elif item.kind == "none":
+                parts.append((1, origin))
+            elif item.kind == "int":
+                size = hyp.dims[axis]
+                if size is not None and not -size <= item.value < size:
+                    parts = None
+                    break
+                axis += 1
+            else:
+                lower, upper, stride = item.value
+                size = hyp.dims[axis]
+                if lower is None and upper is None and stride is None:
+                    parts.append(axis)
+                elif size is not None and all(b is None or as_int(b) is not None for b in item.value) \
+                        and stride != 0:
+                    parts.append((len(range(*slice(lower, upper, stride).indices(size))), origin))
+                else:
+                    parts.append((None, origin))
+                axis += 1
+        if parts is None:
+            continue
+        parts += list(range(axis, hyp.rank))
+        out.append(replace(hyp.rebuild(parts), steps=hyp.steps + (step,)))
+    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()

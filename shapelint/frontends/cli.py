@@ -1,0 +1,198 @@
+"""The ``shapelint`` command: a thin door onto the engine."""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from shapelint import __version__
+from shapelint.core.config import Config, ConfigError, find_pyproject, load_config, parse_target, validate_selectors
+from shapelint.confirm.run import REFUTED, confirm
+from shapelint.core.files import discover
+from shapelint.frontends.formats import FORMATS, render, statistics
+from shapelint.core.registry import all_rules, rule_by_name_or_code
+from shapelint.batch.runner import STDIN, lint_paths
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(text: str) -> List[str]:
+    return [c for c in (part.strip() for part in text.split(",")) if c]
+
+
+def _jobs(text: str) -> Optional[int]:
+    if text == "auto":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected 1 or more")
+    return value
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shapelint",
+        description="Find tensor-shape and model-configuration bugs in Keras code.",
+        epilog="Other commands: 'shapelint rule CODE' prints a rule's documentation "
+               "('shapelint rule --all' lists the rules); 'shapelint summary PATH' prints a "
+               "static model.summary() of every model found.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="files or directories (default: .); '-' reads standard input")
+    parser.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable")
+    parser.add_argument("--extend-select", type=_codes, default=[], help="enable these on top of the selection")
+    parser.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to disable")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="output format: text (default), concise, json, github, sarif")
+    parser.add_argument("--statistics", action="store_true",
+                        help="after the findings, print how many there are of each code")
+    parser.add_argument("--stdin-filename", metavar="NAME",
+                        help="the name to report standard input ('-') under; per-file-ignores use it")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="worker processes: 'auto' (default: one per CPU when there is enough "
+                             "to parse), 1 for none")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--target-keras", help="Keras major version the code targets: 2 or 3 (default 3)")
+    parser.add_argument("--no-confirm", action="store_true",
+                        help="do not build flagged models on TensorFlow to confirm findings")
+    parser.add_argument("--show-refuted", action="store_true",
+                        help="also list findings that TensorFlow refuted (they are dropped otherwise)")
+    parser.add_argument("--config", type=Path, help="pyproject.toml to read (default: the nearest one)")
+    parser.add_argument("--version", action="version", version=f"shapelint {__version__}")
+    return parser
+
+
+def resolve_config(args) -> Config:
+    if args.config is not None:
+        if not args.config.is_file():
+            raise ConfigError(f"--config {args.config}: no such file")
+        config = load_config(args.config)
+    else:
+        start = Path.cwd()
+        config = load_config(find_pyproject(start))
+    changes = {}
+    if args.select is not None:
+        changes["select"] = validate_selectors(args.select, "--select")
+    if args.extend_select:
+        changes["extend_select"] = config.extend_select + validate_selectors(args.extend_select, "--extend-select")
+    if args.ignore:
+        changes["ignore"] = config.ignore + validate_selectors(args.ignore, "--ignore")
+    if args.target_keras is not None:
+        changes["target_keras"] = parse_target(args.target_keras, "--target-keras")
+    if args.no_confirm:
+        changes["confirm"] = False
+    return replace(config, **changes)
+
+
+def run_check(argv: Sequence[str]) -> int:
+    parser = check_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = resolve_config(args)
+    except ConfigError as exc:
+        print(f"shapelint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    paths = args.paths or [Path(STDIN if args.stdin_filename else ".")]
+    run = lint_paths(paths, config, jobs=args.jobs, use_cache=not args.no_cache,
+                     stdin_name=args.stdin_filename)
+    for path, error in run.errors:
+        print(f"shapelint: internal error on {path}: {error} (please report it)", file=sys.stderr)
+    diagnostics = run.diagnostics
+    if config.confirm:
+        diagnostics = confirm(diagnostics, notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
+        if not args.show_refuted:
+            diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
+    sys.stdout.write(render(diagnostics, args.format))
+    if args.statistics:
+        # Machine-readable formats keep standard output parseable: the counts go to stderr.
+        stream = sys.stderr if args.format in ("json", "sarif") else sys.stdout
+        for line in statistics(diagnostics):
+            print(line, file=stream)
+    diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
+    if run.errors:
+        return EXIT_ERROR
+    if diagnostics and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def run_rule(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="shapelint rule", description="Show a rule's documentation.")
+    parser.add_argument("code", nargs="?", help="rule code (SL101) or name (rank-mismatch)")
+    parser.add_argument("--all", action="store_true", help="list every rule")
+    args = parser.parse_args(argv)
+    if args.all or not args.code:
+        for rule in all_rules():
+            print(f"{rule.code}  {rule.name:32} {rule.summary}")
+        return EXIT_CLEAN
+    rule = rule_by_name_or_code(args.code)
+    if rule is None:
+        print(f"shapelint: error: unknown rule {args.code!r}; 'shapelint rule --all' lists them",
+              file=sys.stderr)
+        return EXIT_ERROR
+    print(rule.documentation(), end="")
+    return EXIT_CLEAN
+
+
+def run_summary(argv: Sequence[str]) -> int:
+    from shapelint.engine import mentions_framework
+    from shapelint.core.files import read_source
+    from shapelint.frontends.summary import format_summary, summarize
+
+    parser = argparse.ArgumentParser(prog="shapelint summary",
+                                     description="Print a static model.summary() of every model found.")
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--target-keras", help="Keras major version: 2 or 3 (default 3)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(find_pyproject(Path.cwd()))
+        if args.target_keras is not None:
+            config = replace(config, target_keras=parse_target(args.target_keras, "--target-keras"))
+    except ConfigError as exc:
+        print(f"shapelint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    status = EXIT_CLEAN
+    for path, problem in discover(args.paths, config):
+        text, problem = (None, problem) if problem else read_source(path, config.max_file_size)
+        if text is None:
+            print(f"{path}: {problem}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        if not mentions_framework(text):
+            continue
+        try:
+            summaries = summarize(text, str(path), config)
+        except Exception as exc:  # noqa: BLE001 - a syntax error or a bug: say so, go on
+            print(f"{path}: cannot summarize: {type(exc).__name__}: {exc}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        for summary in summaries:
+            print(format_summary(summary))
+            print()
+    return status
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "rule":
+            return run_rule(argv[1:])
+        if argv and argv[0] == "summary":
+            return run_summary(argv[1:])
+        if argv and argv[0] == "server":
+            from shapelint.frontends.lsp import main as serve
+            return serve(argv[1:])
+        if argv and argv[0] == "check":
+            argv = argv[1:]
+        return run_check(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN

@@ -1,0 +1,446 @@
+"""Mechanical fixes for findings: text edits computed from the source and a diagnostic.
+
+Front-end independent (the language server's quick fixes; a future ``--fix``).  A fix is
+offered only when it is certain: the code is rewritten with LibCST (so it stays valid Python),
+and the rewritten text is linted again; the fix is kept only if the finding's code is reported
+fewer times and no other finding appears.  Every diagnostic can also be silenced with
+``# noqa: CODE`` on its line.
+
+Positions are the engine's: 1-based lines and 1-based character columns.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import tokenize
+from collections import Counter
+from dataclasses import dataclass, replace
+from io import StringIO
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from shapelint.core.config import Config
+from shapelint.core.diagnostics import Diagnostic, Position
+from shapelint.engine import analyse, lint_source
+from shapelint.core.noqa import _NOQA
+from shapelint.interp.values import SequentialVal
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Modules whose ``Input`` is keras.Input (what a ``from M import LSTM`` line can also import).
+_INPUT_MODULES = ("keras", "keras.layers", "tensorflow.keras", "tensorflow.keras.layers")
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    start: Position
+    end: Position
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    code: str
+    edits: Tuple[TextEdit, ...]
+    preferred: bool = False  # the fix of the finding itself (not a noqa)
+
+
+# --- text positions ---------------------------------------------------------------------
+
+def _line_starts(source: str) -> List[int]:
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
+
+
+def _offset(starts: List[int], source: str, position: Position) -> int:
+    if position.line > len(starts):
+        return len(source)
+    return min(starts[position.line - 1] + position.column - 1, len(source))
+
+
+def _position(starts: List[int], offset: int) -> Position:
+    line = max(i for i, start in enumerate(starts) if start <= offset)
+    return Position(line + 1, offset - starts[line] + 1)
+
+
+def apply_edits(source: str, edits: Sequence[TextEdit]) -> str:
+    """The source with the (non-overlapping) edits applied."""
+    starts = _line_starts(source)
+    spans = sorted(((_offset(starts, source, e.start), _offset(starts, source, e.end), e.new_text)
+                    for e in edits), reverse=True)
+    for begin, end, text in spans:
+        source = source[:begin] + text + source[end:]
+    return source
+
+
+def _trimmed(old: str, new: str) -> Tuple[int, int, str]:
+    """(start, end, text): the span of ``old`` that differs from ``new``, and its replacement."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    # Whole words read better in an editor's preview ("softmax" -> "sigmoid", not "oftmax").
+    while 0 < prefix and old[prefix - 1].isalnum() and prefix < len(old) and old[prefix].isalnum():
+        prefix -= 1
+    while suffix > 0 and old[len(old) - suffix].isalnum() and old[len(old) - suffix - 1].isalnum():
+        suffix -= 1
+    return prefix, len(old) - suffix, new[prefix:len(new) - suffix]
+
+
+def edits_between(old: str, new: str) -> Tuple[TextEdit, ...]:
+    """Edits that turn ``old`` into ``new``: one per changed group of lines, each trimmed to
+    the characters that differ."""
+    old_lines = _LINE_BREAK.split(old)
+    new_lines = _LINE_BREAK.split(new)
+    old_ends = [m.end() for m in _LINE_BREAK.finditer(old)] + [len(old)]
+    new_ends = [m.end() for m in _LINE_BREAK.finditer(new)] + [len(new)]
+    starts = _line_starts(old)
+    new_starts = _line_starts(new)
+    edits = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        # Whole lines with their line breaks (an insertion sits at the start of line i1).
+        a0 = starts[i1] if i1 < len(starts) else len(old)
+        a1 = old_ends[i2 - 1] if i2 > i1 else a0
+        b0 = new_starts[j1] if j1 < len(new_starts) else len(new)
+        b1 = new_ends[j2 - 1] if j2 > j1 else b0
+        begin, end, text = _trimmed(old[a0:a1], new[b0:b1])
+        edits.append(TextEdit(_position(starts, a0 + begin), _position(starts, a0 + end), text))
+    return tuple(edits)
+
+
+# --- the tree ---------------------------------------------------------------------------
+
+class _Tree:
+    """The parsed source with positions and parents, to find a diagnostic's node."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.wrapper = MetadataWrapper(cst.parse_module(source))
+        self.module = self.wrapper.module
+        self.positions = self.wrapper.resolve(PositionProvider)
+        self.parents = self.wrapper.resolve(ParentNodeProvider)
+
+    def span(self, node) -> Tuple[Position, Position]:
+        r = self.positions[node]
+        return Position(r.start.line, r.start.column + 1), Position(r.end.line, r.end.column + 1)
+
+    def node_at(self, start: Position, end: Position, kind):
+        for node, _ in self.positions.items():
+            if isinstance(node, kind) and self.span(node) == (start, end):
+                return node
+        return None
+
+    def code(self, node) -> str:
+        return self.module.code_for_node(node)
+
+    def replaced(self, old, new) -> str:
+        return self.module.deep_replace(old, new).code
+
+
+def _keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def _starred(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def _callee(call: cst.Call) -> str:
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+
+
+def _with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """``call`` with ``name=value``: the existing argument's value replaced, or one added."""
+    existing = _keyword(call, name)
+    if existing is not None:
+        return call.deep_replace(existing, existing.with_changes(value=value))
+    equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                            whitespace_after=cst.SimpleWhitespace(""))
+    added = cst.Arg(value=value, keyword=cst.Name(name), equal=equal)
+    if not call.args:
+        return call.with_changes(args=[added])
+    *rest, last = call.args
+    # The new argument takes over the last one's comma (a trailing comma stays trailing).
+    added = added.with_changes(comma=last.comma)
+    return call.with_changes(args=[*rest, last.with_changes(comma=cst.MaybeSentinel.DEFAULT), added])
+
+
+def _without(call: cst.Call, arg: cst.Arg) -> cst.Call:
+    args = list(call.args)
+    index = args.index(arg)
+    del args[index]
+    if index == len(args) and args:  # it was the last: the new last one takes its comma
+        args[-1] = args[-1].with_changes(comma=arg.comma)
+    return call.with_changes(args=args)
+
+
+def _string_like(old: cst.BaseExpression, text: str) -> cst.BaseExpression:
+    """A string literal in the quotes the user wrote ``old`` in."""
+    quote = "'" if isinstance(old, cst.SimpleString) and old.value.startswith("'") else '"'
+    return cst.SimpleString(f"{quote}{text}{quote}")
+
+
+# --- the fixes ----------------------------------------------------------------------------
+
+def _return_sequences(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
+    """SL101 after an RNN that returns its last step: return_sequences=True on that RNN."""
+    if "return_sequences=True to that" not in diag.message or not diag.related:
+        return None
+    related = diag.related[0]
+    call = tree.node_at(related.start, related.end, cst.Call)
+    if call is None:
+        return None
+    if isinstance(call.func, cst.Call):  # LSTM(32)(x): the construction is the callee
+        call = call.func
+    if _callee(call) == "Bidirectional" and call.args and isinstance(call.args[0].value, cst.Call):
+        call = call.args[0].value
+    if _starred(call):
+        return None
+    name = _callee(call)
+    line = tree.span(call)[0].line
+    return (f"Pass return_sequences=True to the {name} at line {line}",
+            tree.replaced(call, _with_keyword(call, "return_sequences", cst.Name("True"))))
+
+
+def _sigmoid(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
+    """SL121: a one-unit softmax becomes a sigmoid."""
+    title = 'Use activation="sigmoid" (a single unit: a yes/no output)'
+    arg = tree.node_at(diag.start, diag.end, cst.Arg)
+    if arg is not None and arg.keyword is not None and arg.keyword.value == "activation":
+        return title, tree.replaced(arg, arg.with_changes(value=_string_like(arg.value, "sigmoid")))
+    call = tree.node_at(diag.start, diag.end, cst.Call)
+    if call is None:
+        return None
+    if isinstance(call.func, cst.Call):  # Activation("softmax")(x)
+        call = call.func
+    if _callee(call) != "Activation" or _starred(call) or not call.args:
+        return None
+    first = _keyword(call, "activation") or call.args[0]
+    if first.keyword is not None and first.keyword.value != "activation":
+        return None
+    return 'Use Activation("sigmoid")', tree.replaced(
+        first, first.with_changes(value=_string_like(first.value, "sigmoid")))
+
+
+def _no_shuffle(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
+    """SL113: fit(..., shuffle=False) on a stateful model."""
+    title = "Pass shuffle=False to fit"
+    arg = tree.node_at(diag.start, diag.end, cst.Arg)
+    if arg is not None and arg.keyword is not None and arg.keyword.value == "shuffle":
+        return title, tree.replaced(arg, arg.with_changes(value=cst.Name("False")))
+    call = tree.node_at(diag.start, diag.end, cst.Call)
+    if call is None or _starred(call):
+        return None
+    return title, tree.replaced(call, _with_keyword(call, "shuffle", cst.Name("False")))
+
+
+def _input_name(tree: _Tree, layer_call: cst.Call) -> Optional[Tuple[str, Optional[cst.ImportFrom]]]:
+    """How to spell keras.Input here, and the import to extend with ``Input`` (if any)."""
+    func = layer_call.func
+    if isinstance(func, cst.Attribute):  # keras.layers.LSTM, layers.LSTM, tf.keras.layers.LSTM
+        module = tree.code(func.value)
+        # Not a legacy path (keras.layers.recurrent has no Input) nor an alias we cannot read.
+        return (module + ".Input", None) if module.rsplit(".", 1)[-1] in ("layers", "keras") else None
+    if not isinstance(func, cst.Name):
+        return None
+    source_of: Dict[str, Tuple[str, cst.ImportFrom]] = {}
+    for statement in tree.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and not small.relative and not isinstance(small.names, cst.ImportStar):
+                module = tree.code(small.module) if small.module is not None else ""
+                for alias in small.names:
+                    bound = alias.asname.name.value if alias.asname else tree.code(alias.name)
+                    source_of[bound] = (f"{module}.{tree.code(alias.name)}", small)
+    imported = source_of.get(func.value)
+    if imported is None:
+        return None
+    given = source_of.get("Input")
+    if given is not None:
+        module = given[0].rsplit(".", 1)[0]
+        return ("Input", None) if given[0].endswith(".Input") and module in _INPUT_MODULES else None
+    if re.search(r"\bInput\b", tree.source):
+        return None  # the name means something else here
+    module = imported[0].rsplit(".", 1)[0]
+    if module not in _INPUT_MODULES:
+        return None
+    return "Input", imported[1]
+
+
+def _is_first_layer(tree: _Tree, call: cst.Call, config: Config) -> bool:
+    """The engine's view: this construction is the first entry of a Sequential model.  The
+    analysis runs on the tree itself, so its nodes are the tree's."""
+    analysis = analyse(tree.module, replace(config, confirm=False), tree.source)
+    return any(app.layer.node is call and isinstance(app.model, SequentialVal) and app.index == 0
+               and app.wrapper is None for app in analysis.applications)
+
+
+class _Rewrite(cst.CSTTransformer):
+    """Replace nodes, insert a statement or list element before another, extend an import."""
+
+    def __init__(self, replacements, before, extend_import):
+        self.replacements = replacements  # original node -> new node
+        self.before = before  # original statement or element -> what goes before it
+        self.extend_import = extend_import
+
+    def on_leave(self, original, updated):
+        if original in self.replacements:
+            updated = self.replacements[original]
+        if isinstance(original, cst.SimpleStatementLine) and original in self.before:
+            return cst.FlattenSentinel([self.before[original], updated])
+        if isinstance(original, (cst.List, cst.Tuple)) and original.elements and original.elements[0] in self.before:
+            first = updated.elements[0]
+            added = self.before[original.elements[0]].with_changes(comma=first.comma)
+            if isinstance(first.comma, cst.MaybeSentinel):
+                added = added.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated.with_changes(elements=[added, *updated.elements])
+        if original is self.extend_import:
+            *rest, last = updated.names
+            alias = cst.ImportAlias(cst.Name("Input"), comma=last.comma)
+            return updated.with_changes(names=[*rest, last.with_changes(comma=cst.MaybeSentinel.DEFAULT), alias])
+        return updated
+
+
+def _batch_shape_input(tree: _Tree, diag: Diagnostic, config: Config) -> Optional[Tuple[str, str]]:
+    """SL301 batch_input_shape=... on a Sequential model's first layer: declare
+    Input(batch_shape=...) as the model's first element instead."""
+    if not diag.message.startswith("batch_input_shape was removed"):
+        return None
+    arg = tree.node_at(diag.start, diag.end, cst.Arg)
+    if arg is None or arg.keyword is None or arg.keyword.value != "batch_input_shape":
+        return None
+    call = tree.parents.get(arg)
+    if not isinstance(call, cst.Call) or _starred(call) or not _is_first_layer(tree, call, config):
+        return None
+    spelling = _input_name(tree, call)
+    if spelling is None:
+        return None
+    input_name, extend_import = spelling
+    declared = f"{input_name}(batch_shape={tree.code(arg.value)})"
+    place = tree.parents.get(call)  # an Arg of model.add(...), or an Element of a list
+    holder = tree.parents.get(place)
+    if isinstance(holder, cst.Call) and isinstance(holder.func, cst.Attribute) and holder.func.attr.value == "add":
+        statement = tree.parents.get(tree.parents.get(holder))
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        before = {statement: cst.parse_statement(f"{tree.code(holder.func.value)}.add({declared})\n")}
+    elif isinstance(holder, (cst.List, cst.Tuple)) and holder.elements and holder.elements[0] is place:
+        before = {place: cst.Element(cst.parse_expression(declared))}
+    else:
+        return None
+    rewrite = _Rewrite({call: _without(call, arg)}, before, extend_import)
+    return f"Declare {declared} as the model's first element", tree.module.visit(rewrite).code
+
+
+_RENAMED = re.compile(r"^(?:\w+\()?(?P<old>\w+)=(?:\.\.\.\))? is a Keras 1 argument .*: use (?P<new>\w+)=$")
+
+
+def _renamed_keyword(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
+    """SL301 for a Keras 1 keyword with a Keras 3 name (nb_epoch= -> epochs=, init= -> ...)."""
+    match = _RENAMED.match(diag.message)
+    arg = tree.node_at(diag.start, diag.end, cst.Arg)
+    if match is None or arg is None or arg.keyword is None or arg.keyword.value != match["old"]:
+        return None
+    call = tree.parents.get(arg)
+    if not isinstance(call, cst.Call) or _keyword(call, match["new"]) is not None or _starred(call):
+        return None
+    return (f"Rename {match['old']}= to {match['new']}=",
+            tree.replaced(arg, arg.with_changes(keyword=cst.Name(match["new"]))))
+
+
+def _keras3_spelling(tree: _Tree, diag: Diagnostic, config: Config) -> Optional[Tuple[str, str]]:
+    return _batch_shape_input(tree, diag, config) or _renamed_keyword(tree, diag)
+
+
+_FIXERS = {
+    "SL101": lambda tree, diag, config: _return_sequences(tree, diag),
+    "SL113": lambda tree, diag, config: _no_shuffle(tree, diag),
+    "SL121": lambda tree, diag, config: _sigmoid(tree, diag),
+    "SL301": _keras3_spelling,
+}
+
+
+def _removes(source: str, new_source: str, diag: Diagnostic, config: Config) -> bool:
+    """The rewrite reports the finding's code fewer times and nothing new."""
+    config = replace(config, confirm=False)
+    before = Counter(d.code for d in lint_source(source, diag.path, config))
+    after = Counter(d.code for d in lint_source(new_source, diag.path, config))
+    return after[diag.code] < before[diag.code] and not (after - before)
+
+
+# --- # noqa -------------------------------------------------------------------------------
+
+def _comment_lines(source: str) -> Optional[Set[int]]:
+    """Lines whose end is outside any string and not continued by a backslash: where a
+    comment can be appended.  None if the source does not tokenize."""
+    inside: Set[int] = set()
+    fstring_starts: List[int] = []  # Python 3.12+ tokenizes f-strings in pieces
+    try:
+        for token in tokenize.generate_tokens(StringIO(source).readline):
+            kind = tokenize.tok_name.get(token.type)
+            if kind == "FSTRING_START":
+                fstring_starts.append(token.start[0])
+            elif kind == "FSTRING_END" and fstring_starts:
+                inside.update(range(fstring_starts.pop(), token.end[0]))
+            elif token.type == tokenize.STRING:
+                inside.update(range(token.start[0], token.end[0]))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    lines = _LINE_BREAK.split(source)
+    return {n for n, text in enumerate(lines, start=1) if n not in inside and not text.endswith("\\")}
+
+
+def noqa_fix(source: str, diag: Diagnostic) -> Optional[Fix]:
+    """``# noqa: CODE`` at the end of the diagnostic's line, or CODE added to its noqa list."""
+    lines = _LINE_BREAK.split(source)
+    number = diag.start.line
+    if not 1 <= number <= len(lines):
+        return None
+    text = lines[number - 1]
+    match = _NOQA.search(text) if "#" in text else None
+    title = f"Silence {diag.code} on this line (# noqa: {diag.code})"
+    if match is not None:
+        if not match.group("codes"):
+            return None  # a bare noqa already silences everything
+        at = Position(number, match.end("codes") + 1)
+        return Fix(title, diag.code, (TextEdit(at, at, f", {diag.code}"),))
+    allowed = _comment_lines(source)
+    if allowed is None or number not in allowed:
+        return None
+    stripped = text.rstrip()
+    at, end = Position(number, len(stripped) + 1), Position(number, len(text) + 1)
+    return Fix(title, diag.code, (TextEdit(at, end, f"  # noqa: {diag.code}"),))
+
+
+def fixes_for(source: str, diag: Diagnostic, config: Optional[Config] = None) -> List[Fix]:
+    """The fixes for one diagnostic of ``source``: the mechanical one when certain, then
+    ``# noqa``."""
+    config = config or Config()
+    found: List[Fix] = []
+    fixer = _FIXERS.get(diag.code)
+    if fixer is not None:
+        try:
+            tree = _Tree(source)
+            result = fixer(tree, diag, config)
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            result = None
+        if result is not None:
+            title, new_source = result
+            if new_source != source and _removes(source, new_source, diag, config):
+                found.append(Fix(title, diag.code, edits_between(source, new_source), preferred=True))
+    noqa = noqa_fix(source, diag)
+    if noqa is not None:
+        found.append(noqa)
+    return found

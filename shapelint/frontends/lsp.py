@@ -1,0 +1,273 @@
+"""``shapelint server``: a language server over stdio (pygls 2), a thin door onto the engine.
+
+- Diagnostics: the engine's static findings are published as soon as a document is opened,
+  saved, or has stopped changing for a moment (``debounceMs``, default 300); confirmation on
+  TensorFlow then runs in a background thread and the verdicts replace them when ready.  Every
+  result carries the generation of the document it was computed for, and is dropped if the
+  document changed since: an old result never overwrites a newer one.
+- Hover on a layer: its input and output shapes and parameter count (``facts.py``).
+- Quick fixes: ``fixes.py`` (the mechanical fix when certain, and ``# noqa: CODE``).
+
+Positions: the engine counts characters from 1; LSP counts from 0 in the code units of the
+negotiated encoding (UTF-16 unless the client offers another), converted per line here.
+
+``initializationOptions``: ``{"confirm": false}`` turns confirmation off (it is also off when
+``[tool.shapelint] confirm = false``); ``{"debounceMs": 300}``.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+try:
+    from lsprotocol import types
+    from pygls.lsp.server import LanguageServer
+    from pygls.uris import from_fs_path
+except ImportError:  # the optional extra is missing: main() says how to install it
+    types = LanguageServer = from_fs_path = None
+
+from shapelint import __version__
+from shapelint.core.config import Config, ConfigError, find_pyproject, load_config
+from shapelint.confirm.run import CONFIRMED, REFUTED, confirm
+from shapelint.core.diagnostics import Diagnostic, Position
+from shapelint.engine import lint_source
+from shapelint.frontends.facts import facts_at, layer_facts
+from shapelint.frontends.fixes import fixes_for
+from shapelint.core.registry import docs_url
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+DEFAULT_DEBOUNCE_MS = 300
+
+
+class Documents:
+    """What the server keeps per document: the generation of its text and its pending lint."""
+
+    def __init__(self, server):
+        self.server = server
+        self.confirm = True
+        self.debounce = DEFAULT_DEBOUNCE_MS / 1000
+        self.generation: Dict[str, int] = {}
+        self.pending: Dict[str, asyncio.Task] = {}
+        self.lint_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shapelint-lint")
+        # One confirmation at a time: each starts a TensorFlow worker process.
+        self.confirm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shapelint-confirm")
+        self.config_errors: set = set()
+
+    # --- configuration ---
+
+    def config_for(self, path: str) -> Config:
+        """The nearest pyproject.toml's [tool.shapelint] for the document's path."""
+        candidate = Path(path) if path else None
+        start = candidate.parent if candidate is not None and candidate.is_absolute() else Path.cwd()
+        try:
+            config = load_config(find_pyproject(start))
+        except ConfigError as exc:
+            if str(exc) not in self.config_errors:  # say it once, not on every keystroke
+                self.config_errors.add(str(exc))
+                self.server.window_show_message(types.ShowMessageParams(
+                    type=types.MessageType.Error, message=f"shapelint: {exc}; using the defaults"))
+            config = Config()
+        return replace(config, confirm=config.confirm and self.confirm)
+
+    # --- linting ---
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Lint ``uri`` after ``delay`` seconds unless it changes again before."""
+        generation = self.generation[uri] = self.generation.get(uri, 0) + 1
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        task = asyncio.get_running_loop().create_task(self.lint(uri, generation, delay))
+        self.pending[uri] = task
+        task.add_done_callback(lambda done: self.pending.pop(uri, None) if self.pending.get(uri) is done else None)
+
+    def close(self, uri: str) -> None:
+        self.generation[uri] = self.generation.get(uri, 0) + 1
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def current(self, uri: str, generation: int) -> bool:
+        return self.generation.get(uri) == generation
+
+    async def lint(self, uri: str, generation: int, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        document = self.server.workspace.get_text_document(uri)
+        text, version, path = document.source, document.version, document.path
+        config = self.config_for(path)
+        loop = asyncio.get_running_loop()
+        try:
+            found = await loop.run_in_executor(self.lint_pool, lint_source, text, path, config)
+        except Exception as exc:  # noqa: BLE001 - a bug on one text must not stop the server
+            self.log(types.MessageType.Error, f"shapelint: internal error on {path}: {type(exc).__name__}: {exc}")
+            return
+        if not self.current(uri, generation):
+            return
+        self.publish(uri, version, text, found)
+        if not config.confirm or not any(d.probe is not None for d in found):
+            return
+        try:
+            confirmed = await loop.run_in_executor(self.confirm_pool, confirm, found)
+        except Exception as exc:  # noqa: BLE001 - the static findings stay published
+            self.log(types.MessageType.Warning, f"shapelint: confirmation failed: {type(exc).__name__}: {exc}")
+            return
+        if self.current(uri, generation):
+            self.publish(uri, version, text, [d for d in confirmed if d.verdict != REFUTED])
+
+    def publish(self, uri: str, version: Optional[int], text: str, found: Sequence[Diagnostic]) -> None:
+        lines = _LINE_BREAK.split(text)
+        self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=version, diagnostics=[self.to_lsp(uri, lines, d) for d in found]))
+
+    def log(self, kind, message: str) -> None:
+        self.server.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    # --- conversions ---
+
+    def range(self, lines: List[str], start: Position, end: Position):
+        return types.Range(start=self.position(lines, start), end=self.position(lines, end))
+
+    def position(self, lines: List[str], position: Position):
+        """Engine (1-based line, 1-based character) -> LSP (0-based, client code units)."""
+        line = max(position.line - 1, 0)
+        if line >= len(lines):
+            return types.Position(line=len(lines), character=0)
+        prefix = lines[line][:max(position.column - 1, 0)]
+        return types.Position(line=line, character=self.server.workspace.position_codec.client_num_units(prefix))
+
+    def engine_position(self, lines: List[str], position) -> Position:
+        """LSP position -> the engine's 1-based line and character column."""
+        text = lines[position.line] if position.line < len(lines) else ""
+        units = 0
+        index = 0
+        codec = self.server.workspace.position_codec
+        while index < len(text) and units < position.character:
+            units += codec.client_num_units(text[index])
+            index += 1
+        return Position(position.line + 1, index + 1)
+
+    def to_lsp(self, uri: str, lines: List[str], diag: Diagnostic):
+        related = []
+        for place in diag.related:
+            same = place.path == diag.path
+            where = self.range(lines, place.start, place.end) if same else types.Range(
+                start=types.Position(line=place.start.line - 1, character=place.start.column - 1),
+                end=types.Position(line=place.end.line - 1, character=place.end.column - 1))
+            related.append(types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri if same else from_fs_path(place.path), range=where),
+                message=place.message))
+        serious = diag.verdict == CONFIRMED or diag.code == "SL001"
+        return types.Diagnostic(
+            range=self.range(lines, diag.start, diag.end),
+            message=diag.message + diag.suffix(),
+            severity=types.DiagnosticSeverity.Error if serious else types.DiagnosticSeverity.Warning,
+            code=diag.code,
+            code_description=types.CodeDescription(href=docs_url(diag.code)),
+            source="shapelint",
+            related_information=related or None,
+            data={"verdict": diag.verdict} if diag.verdict else None,
+        )
+
+
+def build_server() -> "LanguageServer":
+    server = LanguageServer("shapelint", __version__)
+    documents = Documents(server)
+    server.documents = documents
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls, params: types.InitializeParams):
+        options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
+        if isinstance(options.get("confirm"), bool):
+            documents.confirm = options["confirm"]
+        debounce = options.get("debounceMs")
+        if isinstance(debounce, (int, float)) and not isinstance(debounce, bool) and debounce >= 0:
+            documents.debounce = debounce / 1000
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls, params: types.DidOpenTextDocumentParams):
+        documents.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls, params: types.DidChangeTextDocumentParams):
+        documents.schedule(params.text_document.uri, documents.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls, params: types.DidSaveTextDocumentParams):
+        documents.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls, params: types.DidCloseTextDocumentParams):
+        documents.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls, params: types.HoverParams):
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        text, path = document.source, document.path
+        lines = _LINE_BREAK.split(text)
+        config = replace(documents.config_for(path), confirm=False)
+        facts = await asyncio.get_running_loop().run_in_executor(
+            documents.lint_pool, layer_facts, text, path, config)
+        found = facts_at(facts, documents.engine_position(lines, params.position))
+        if not found:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                         value="\n\n---\n\n".join(f.markdown() for f in found)),
+            range=documents.range(lines, found[0].start, found[0].end))
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    async def code_action(ls, params: types.CodeActionParams):
+        uri = params.text_document.uri
+        wanted = {(d.code, d.range.start.line, d.range.start.character): d
+                  for d in params.context.diagnostics if d.source == "shapelint"}
+        if not wanted:
+            return []
+        document = ls.workspace.get_text_document(uri)
+        text, path = document.source, document.path
+        lines = _LINE_BREAK.split(text)
+        config = replace(documents.config_for(path), confirm=False)
+
+        def compute():
+            out = []
+            for diag in lint_source(text, path, config):
+                start = documents.position(lines, diag.start)
+                shown = wanted.get((diag.code, start.line, start.character))
+                if shown is not None:
+                    out.extend((shown, fix) for fix in fixes_for(text, diag, config))
+            return out
+
+        found = await asyncio.get_running_loop().run_in_executor(documents.lint_pool, compute)
+        return [types.CodeAction(title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[shown],
+                                 is_preferred=fix.preferred or None,
+                                 edit=types.WorkspaceEdit(changes={uri: [
+                                     types.TextEdit(range=documents.range(lines, edit.start, edit.end),
+                                                    new_text=edit.new_text) for edit in fix.edits]}))
+                for shown, fix in found]
+
+    return server
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="shapelint server",
+        description="Run the shapelint language server on standard input and output (LSP).")
+    parser.parse_args(list(argv or []))
+    if LanguageServer is None:
+        print("shapelint: error: the language server needs pygls: pip install 'shapelint[lsp]'",
+              file=sys.stderr)
+        return 2
+    build_server().start_io()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))
