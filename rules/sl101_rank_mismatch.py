@@ -2,7 +2,7 @@ from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.propagate import shape_producer
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import BuildFails
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 
@@ -45,7 +45,7 @@ def check(ctx) -> None:
             f"{ctx.where(tensor.origin)}; {_fix(layer, tensor)}",
             related=[(tensor.origin.node if tensor.origin else None,
                       f"the {len(tensor.shape)}-D {got} input comes from here")],
-            evidence=Evidence("build", EXPECT, app=app),
+            evidence=BuildFails(app, EXPECT),
         )
 
 

@@ -1,7 +1,7 @@
 from shapelint.frameworks.keras.catalog import normalize_axis
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape, is_known, product
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import BuildFails
 
 MERGE_ERRORS = ("incompatible shapes", "matching shapes except for the concatenation axis")
 
@@ -45,7 +45,7 @@ def check(ctx) -> None:
                 ctx.report(app.node, f"{layer.name} cannot merge {listed}: {problem}",
                            related=[(t.origin.node if t.origin else None,
                                      f"{format_shape(t.shape)} comes from here") for t in app.inputs],
-                           evidence=Evidence("build", MERGE_ERRORS, app=app))
+                           evidence=BuildFails(app, MERGE_ERRORS))
         elif layer.name == "Reshape" and len(shapes) == 1:
             shape = shapes[0]
             size = product(shape[1:])
@@ -68,8 +68,8 @@ def check(ctx) -> None:
                 f"the target shape excludes the batch axis and must hold the same number of values",
                 related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
                           f"{format_shape(shape)} comes from here")],
-                evidence=Evidence("build", ("total size of the tensor must be unchanged",
-                                            "total size of new array must be unchanged"), app=app),
+                evidence=BuildFails(app, ("total size of the tensor must be unchanged",
+                                               "total size of new array must be unchanged")),
             )
 
 

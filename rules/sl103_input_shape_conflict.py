@@ -1,7 +1,7 @@
 from shapelint.frameworks.keras.propagate import declared_input
 from shapelint.core.rule import Rule, keyword_node, render
 from shapelint.core.shapes import format_shape, is_known
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import ConstructionFails, InputIgnored
 
 BOTH = ("cannot pass both", "Only provide")
 
@@ -12,20 +12,20 @@ def _conflicts(layer):
     if layer.spec.kind == "input":
         given = layer.set
         if given("batch_shape") and (given("shape") or given("input_shape")):
-            yield "batch_shape", Evidence("construct", BOTH, layer=layer), (
+            yield "batch_shape", ConstructionFails(layer, BOTH), (
                 f"{layer.name} got both shape={render(layer.arg('shape') if given('shape') else layer.arg('input_shape'))} "
                 f"and batch_shape={render(layer.arg('batch_shape'))}; Keras rejects both at once: "
                 f"keep batch_shape (batch size included) or shape (batch size excluded)")
         elif given("batch_shape") and given("batch_size") and layer.keras >= 3:
-            yield "batch_size", Evidence("construct", BOTH, layer=layer), (
+            yield "batch_size", ConstructionFails(layer, BOTH), (
                 f"{layer.name} got both batch_size={render(layer.arg('batch_size'))} and "
                 f"batch_shape={render(layer.arg('batch_shape'))}; Keras 3 rejects both at once: "
                 f"put the batch size in batch_shape only")
         return
     if layer.keras >= 3:
         if given("input_dim") and given("input_shape"):
-            yield "input_shape", Evidence("construct", ("Unrecognized keyword arguments",), layer=layer,
-                                          keep=("input_dim", "input_shape")), (
+            yield "input_shape", ConstructionFails(layer, ("Unrecognized keyword arguments",),
+                                                   keep=("input_dim", "input_shape")), (
                 f"{layer.name} got both input_dim={render(layer.arg('input_dim'))} and "
                 f"input_shape={render(layer.arg('input_shape'))}; Keras 3 rejects input_shape next "
                 f"to input_dim: keep one (better, declare keras.Input(shape=...) first)")
@@ -68,7 +68,7 @@ def _ignored_spec(ctx, app):
         f"{ctx.where(app.inputs[0].origin)}; remove {arg} here (or move it to the first layer)",
         related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
                   f"the actual input {format_shape(actual)} comes from here")],
-        evidence=Evidence("ignored_input", app=app, arg=arg, shape=shape),
+        evidence=InputIgnored(app, arg, shape),
     )
 
 

@@ -1,7 +1,7 @@
 from shapelint.frameworks.keras.propagate import shape_producer
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import BuildFails
 
 
 def check(ctx) -> None:
@@ -23,7 +23,7 @@ def check(ctx) -> None:
             f"TimeDistributed needs input with a time axis, (batch, timesteps, ...), but receives "
             f"{got} from {ctx.where(tensor.origin)}; {fix}",
             related=[(tensor.origin.node if tensor.origin else None, f"the {got} input comes from here")],
-            evidence=Evidence("build", ("at least 3 dimensions",), app=app),
+            evidence=BuildFails(app, ("at least 3 dimensions",)),
         )
 
 

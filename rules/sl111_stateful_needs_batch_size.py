@@ -1,6 +1,6 @@
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import BuildFails
 
 
 def _stateful_layer(layer):
@@ -43,8 +43,7 @@ def check(ctx) -> None:
             f"state per row of the batch, so Keras needs to know how many rows there are: {fix}",
             related=[(source.origin.node if source.origin else None,
                       f"the input {format_shape(source.shape)} is declared here without a batch size")],
-            evidence=Evidence("build", ("batch size must be static", "needs to know its batch size"),
-                              app=app),
+            evidence=BuildFails(app, ("batch size must be static", "needs to know its batch size")),
         )
 
 

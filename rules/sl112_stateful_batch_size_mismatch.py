@@ -1,6 +1,6 @@
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import is_known
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, ON_BATCH, data_shape, facts, fixed_batch, stateful_layer
 
 CALLS = ("fit", "evaluate", "predict") + ON_BATCH
@@ -54,10 +54,9 @@ def check(ctx) -> None:
             f"Keras raises 'Expected batch size: {batch} - Received batch size: {rows}': "
             + (f"pass batch_size={batch}" if call.method not in ON_BATCH else f"pass {batch} rows per call"),
             related=[(layer.node, f"stateful layer, batch size fixed to {batch}")],
-            evidence=Evidence("model_call", ("Expected batch size",), model=call.model,
-                              method="predict_on_batch" if call.method in ON_BATCH else "predict",
-                              x_shape=(rows,) + tuple(data_shape(found.x)[1:]),
-                              batch_size=None if call.method in ON_BATCH else rows),
+            evidence=ModelCallFails(call.model, "predict_on_batch" if call.method in ON_BATCH else "predict",
+                                    (rows,) + tuple(data_shape(found.x)[1:]), ("Expected batch size",),
+                                    batch_size=None if call.method in ON_BATCH else rows),
         )
 
 

@@ -1,6 +1,6 @@
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import is_known
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, data_shape, facts, fixed_batch, stateful_layer
 
 
@@ -25,9 +25,8 @@ def check(ctx) -> None:
             f"needs exactly {batch}; trim the data to a multiple of {batch} "
             f"(x[:{samples - samples % batch}]) or use a batch size that divides {samples}",
             related=[(found.x.node, f"x has {samples} samples"), (layer.node, "the stateful layer")],
-            evidence=Evidence("model_call", ("Incompatible shapes", "Expected batch size"), model=call.model,
-                              method="predict", x_shape=(batch + samples % batch,) + tuple(data[1:]),
-                              batch_size=batch),
+            evidence=ModelCallFails(call.model, "predict", (batch + samples % batch,) + tuple(data[1:]),
+                                    ("Incompatible shapes", "Expected batch size"), batch_size=batch),
         )
 
 

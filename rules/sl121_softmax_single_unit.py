@@ -2,7 +2,7 @@ from shapelint.frameworks import names
 from shapelint.frameworks.keras.catalog import channels_last, normalize_axis
 from shapelint.core.rule import Rule, keyword_node
 from shapelint.core.shapes import format_shape
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import AllOnes
 from shapelint.interp.values import QualName
 
 
@@ -31,7 +31,7 @@ def check(ctx) -> None:
             f"{layer.name}(1, activation=\"softmax\") always outputs 1.0: softmax "
             f"divides each value by the sum over the last axis, which has a single unit here, "
             f"so the model cannot learn anything; {FIX}",
-            evidence=Evidence("all_ones", layer=layer),
+            evidence=AllOnes(layer=layer),
         )
     for app in ctx.analysis.applications:
         layer = app.layer
@@ -53,7 +53,7 @@ def check(ctx) -> None:
             f"{ctx.where(tensor.origin)}) always outputs 1.0: that axis has size 1; {FIX}",
             related=[(tensor.origin.node if tensor.origin else None,
                       "the size-1 axis comes from here")],
-            evidence=Evidence("all_ones", app=app),
+            evidence=AllOnes(app=app),
         )
 
 

@@ -1,5 +1,5 @@
 from shapelint.core.rule import Rule
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.torch.evidence import ImplicitSoftmaxDim, SoftmaxAcrossBatch
 from shapelint.frameworks.torch.catalog import SOFTMAX_LAYERS, as_int
 from shapelint.frameworks.torch.model import TorchTensor
 
@@ -17,7 +17,7 @@ def _report_implicit(ctx, layer, node, argument: str) -> None:
         f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
         f"a (batch, seq, classes) output it normalises across the batch; pass the class "
         f"axis: {call}({argument}{', ' if argument else ''}dim=-1)",
-        evidence=Evidence("torch_implicit_dim", layer=layer),
+        evidence=ImplicitSoftmaxDim(layer),
     )
 
 
@@ -53,7 +53,7 @@ def check(ctx) -> None:
             f"sample's scores are divided by the other samples' scores and the predictions depend "
             f"on what else is in the batch; use dim=1 (or dim=-1) for the classes",
             related=[(origin.node if origin else None, "the batch axis comes from here")],
-            evidence=Evidence("torch_batch_softmax", app=app),
+            evidence=SoftmaxAcrossBatch(app),
         )
 
 

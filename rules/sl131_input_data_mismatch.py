@@ -1,6 +1,6 @@
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape, is_known
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, first_consumers, fixed_batch, model_input
 
 ERRORS = ("Invalid input shape", "incompatible", "Dimensions must be equal", "expected axis")
@@ -56,8 +56,7 @@ def check(ctx) -> None:
             check, problem = problem
             x = facts(call).x
             samples = data if check == "rows" else (fixed_batch(call.model) or 4,) + tuple(data[1:])
-            evidence = Evidence("model_call", ERRORS, model=call.model, method="predict",
-                                x_shape=samples, check=check)
+            evidence = ModelCallFails(call.model, "predict", samples, ERRORS, check=check)
             ctx.report(
                 call.node,
                 f"{call.method}: x {format_shape(data)} (from {x.what} at line {ctx.line(x.node)}) "

@@ -1,6 +1,6 @@
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape, is_known
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, fixed_batch, loss_of, model_input, model_output
 
 ERRORS = ("must have the same shape", "must have the same rank", "must have rank", "Dimensions must be equal",
@@ -89,9 +89,9 @@ def check(ctx) -> None:
                        f"{call.method}: x has {x[0]} samples but y has {y[0]} (from {found.y.what} at "
                        f"line {ctx.line(found.y.node)}); Keras raises 'Data cardinality is ambiguous'",
                        related=[(found.x.node, f"x {format_shape(x)}"), (found.y.node, f"y {format_shape(y)}")],
-                       evidence=Evidence("model_call", ERRORS, model=call.model, method="fit",
-                                         x_shape=(4,) + tuple(x[1:]), y_shape=(5,) + tuple(y[1:]),
-                                         loss=loss_of(call.model, call, ctx.analysis.model_calls) or "mse"))
+                       evidence=ModelCallFails(call.model, "fit", (4,) + tuple(x[1:]), ERRORS,
+                                               y_shape=(5,) + tuple(y[1:]),
+                                               loss=loss_of(call.model, call, ctx.analysis.model_calls) or "mse"))
             continue
         output = model_output(call.model)
         loss = loss_of(call.model, call, ctx.analysis.model_calls)
@@ -101,9 +101,8 @@ def check(ctx) -> None:
         if problem:
             message, fails = problem
             samples = fixed_batch(call.model) or 4
-            evidence = Evidence("model_call", ERRORS, model=call.model, method="fit",
-                                x_shape=(samples,) + tuple(x[1:]), y_shape=(samples,) + tuple(y[1:]),
-                                loss=loss) if fails else None
+            evidence = ModelCallFails(call.model, "fit", (samples,) + tuple(x[1:]), ERRORS,
+                                      y_shape=(samples,) + tuple(y[1:]), loss=loss) if fails else None
             ctx.report(
                 call.node,
                 f"{call.method}: targets y {format_shape(y)} (from {found.y.what} at line "

@@ -1,6 +1,6 @@
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import facts, model_input
 from shapelint.interp.values import DatasetVal
 
@@ -30,8 +30,8 @@ def check(ctx) -> None:
             f"time, but the model wants batches {format_shape(tensor.shape)}; add .batch(32)"
             f"{note}",
             related=[(dataset.node, f"one element is {format_shape(element)}")],
-            evidence=Evidence("model_call", ("Invalid input shape", "expected min_ndim", "incompatible"),
-                              model=call.model, method="dataset_predict", x_shape=(4,) + tuple(element)),
+            evidence=ModelCallFails(call.model, "dataset_predict", (4,) + tuple(element),
+                                    ("Invalid input shape", "expected min_ndim", "incompatible")),
         )
 
 

@@ -1,5 +1,5 @@
 from shapelint.core.rule import Rule
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.torch.evidence import LayerRejectsInput
 from shapelint.frameworks.torch.catalog import describe
 
 _FIX = {
@@ -32,7 +32,7 @@ def check(ctx) -> None:
             f"{mismatch.axis} but receives {mismatch.got} {source}; make them agree: {fix}, or "
             f"change the layer that produces {mismatch.got}",
             related=related,
-            evidence=Evidence("torch_mismatch", app=app),
+            evidence=LayerRejectsInput(app),
         )
 
 

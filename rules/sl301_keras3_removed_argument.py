@@ -1,5 +1,5 @@
 from shapelint.core.rule import Rule, keyword_node, render, source_text
-from shapelint.frameworks.keras.synthesize import Evidence
+from shapelint.frameworks.keras.evidence import CallArgumentFails, ConstructionFails, ModelMethodMissing
 from shapelint.interp.values import LayerVal, SequentialVal
 
 REJECTED = ("Unrecognized keyword arguments", "unexpected keyword argument",
@@ -80,12 +80,12 @@ def check(ctx) -> None:
             continue
         for arg, message in _layer_messages(layer, id(layer) in first):
             if arg == "input_dim":
-                evidence = Evidence("construct", ("expected ndim=3",), layer=layer, arg=arg, keep=(arg,))
+                evidence = ConstructionFails(layer, ("expected ndim=3",), arg=arg, keep=(arg,))
             else:
                 # The other Keras 1 names are written as Keras 3 spells them, so that the error
                 # TensorFlow gives is about this argument.
-                evidence = Evidence("construct", REJECTED, layer=layer, arg=arg, keep=(arg,),
-                                    rename=tuple(KERAS1_RENAMES.items()))
+                evidence = ConstructionFails(layer, REJECTED, arg=arg, keep=(arg,),
+                                             rename=tuple(KERAS1_RENAMES.items()))
             ctx.report(keyword_node(layer.node, arg), message, evidence=evidence)
     for call in ctx.analysis.model_calls:
         for old, new in FIT_RENAMES.items():
@@ -93,13 +93,13 @@ def check(ctx) -> None:
                 ctx.report(keyword_node(call.node, old),
                            f"{call.method}({old}=...) is a Keras 1 argument that Keras 3 and tf_keras "
                            f"reject with a TypeError: use {new}=",
-                           evidence=Evidence("fit", (old,), call=call, arg=old))
+                           evidence=CallArgumentFails(call, old, (old,)))
         if call.method == "reset_states" and call.model.keras >= 3:
             ctx.report(call.node,
                        "Keras 3 models have no reset_states() (AttributeError): reset the stateful "
                        "layers instead: for layer in model.layers: if getattr(layer, 'stateful', "
                        "False): layer.reset_states()",
-                       evidence=Evidence("reset_states", ("has no attribute 'reset_states'",), call=call))
+                       evidence=ModelMethodMissing(("has no attribute 'reset_states'",)))
 
 
 RULE = Rule(

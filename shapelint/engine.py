@@ -24,8 +24,6 @@ from shapelint.core.noqa import noqa_lines, silenced
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import RuleContext
 from shapelint.confirm.probe import Unsynthesizable
-from shapelint.frameworks.keras.synthesize import synthesize
-from shapelint.frameworks.torch import synthesize as torch_synthesize
 
 # A file that mentions none of these is not parsed at all: it cannot build a model.
 FRAMEWORK_MARKERS = ("keras", "tensorflow", "torch")
@@ -106,15 +104,8 @@ def _probe(finding, config: Config):
     """The program that would confirm the finding, or why there is none."""
     if finding.evidence is None:
         return "no TensorFlow check exists for this kind of finding"
-    evidence = finding.evidence
     try:
-        if evidence.kind == "torch_mismatch":
-            return torch_synthesize.mismatch_probe(evidence.app)
-        if evidence.kind == "torch_implicit_dim":
-            return torch_synthesize.implicit_dim_probe(evidence.layer)
-        if evidence.kind == "torch_batch_softmax":
-            return torch_synthesize.batch_softmax_probe(evidence.app)
-        return synthesize(evidence, config.target_keras)
+        return finding.evidence.synthesize(config.target_keras)
     except Unsynthesizable as exc:
         return str(exc)
 

@@ -5,7 +5,7 @@ import re
 from typing import Dict, FrozenSet, Optional
 
 # flake8's syntax: "# noqa" alone silences the line; "# noqa: SL101, SL102" only those codes.
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+NOQA_COMMENT = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 ALL = frozenset({"*"})
 
 
@@ -17,7 +17,7 @@ def noqa_lines(source: str) -> Dict[int, FrozenSet[str]]:
     for number, line in enumerate(source.splitlines(), start=1):
         if "#" not in line:
             continue
-        match = _NOQA.search(line)
+        match = NOQA_COMMENT.search(line)
         if match:
             codes = match.group("codes")
             found[number] = ALL if not codes else frozenset(

@@ -38,13 +38,25 @@ class Rule:
         return "\n".join(parts) + "\n"
 
 
+class Evidence:
+    """What a finding claims, in terms its framework can rebuild and run.  One subclass per
+    kind of claim, owned by the framework (``frameworks/keras/evidence.py``,
+    ``frameworks/torch/evidence.py``); ``synthesize`` writes the confirmation program (a
+    ``shapelint.confirm.probe.Probe``) or raises ``Unsynthesizable``."""
+
+    framework = ""
+
+    def synthesize(self, target_keras: int):
+        raise NotImplementedError
+
+
 @dataclass
 class Finding:
     code: str
     node: Any
     message: str
     related: List[Tuple[Any, str]] = field(default_factory=list)
-    evidence: Any = None  # synthesize.Evidence: what TensorFlow should show
+    evidence: Optional[Evidence] = None  # what confirmation should show
 
 
 class RuleContext:
@@ -70,7 +82,7 @@ class RuleContext:
         return f"{origin.what} at line {self.line(origin.node)}{origin.note}"
 
     def report(self, node, message: str, related: Sequence[Tuple[Any, str]] = (),
-               evidence=None) -> None:
+               evidence: Optional[Evidence] = None) -> None:
         self.findings.append(Finding(self.code, node, message,
                                      [r for r in related if r[0] is not None], evidence))
 

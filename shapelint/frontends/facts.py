@@ -15,7 +15,7 @@ from shapelint.core.config import Config
 from shapelint.core.diagnostics import Position
 from shapelint.engine import Locator, analyse, mentions_framework
 from shapelint.core.shapes import Tensor, format_shape
-from shapelint.frontends.summary import _output, _params
+from shapelint.frontends.summary import app_parameters, format_output
 from shapelint.frameworks.torch.catalog import describe, parameter_count
 from shapelint.frameworks.torch.model import TorchTensor
 
@@ -66,7 +66,7 @@ def layer_facts(source: str, path: str = "<unsaved>", config: Optional[Config] =
             continue
         name = app.layer.name + (f" inside {app.wrapper.name}" if app.wrapper is not None else "")
         inputs = tuple(format_shape(t.shape) if isinstance(t, Tensor) else "?" for t in app.inputs)
-        output, params = _output(app.output), _params(app)
+        output, params = format_output(app.output), app_parameters(app)
         applied = locator.start(app.node)
         places = [app.node]
         if app.layer.node is not None and app.layer.node is not app.node:

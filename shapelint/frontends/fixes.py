@@ -24,7 +24,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position
 from shapelint.engine import analyse, lint_source
-from shapelint.core.noqa import _NOQA
+from shapelint.core.noqa import NOQA_COMMENT
 from shapelint.interp.values import SequentialVal
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -409,7 +409,7 @@ def noqa_fix(source: str, diag: Diagnostic) -> Optional[Fix]:
     if not 1 <= number <= len(lines):
         return None
     text = lines[number - 1]
-    match = _NOQA.search(text) if "#" in text else None
+    match = NOQA_COMMENT.search(text) if "#" in text else None
     title = f"Silence {diag.code} on this line (# noqa: {diag.code})"
     if match is not None:
         if not match.group("codes"):

@@ -11,32 +11,23 @@ TensorFlow process.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+import sys
 from typing import Iterator, List, Optional, Tuple
 
 from shapelint import __version__
-from shapelint.core.config import Config, ConfigError, find_pyproject, load_config
-from shapelint.confirm.run import REFUTED, confirm
-from shapelint.engine import lint_source
+from shapelint.core.config import ConfigError
+from shapelint.linter import Linter
 
 SYNTAX_ERROR = "SL001"  # flake8's E999 says it
-
-
-@lru_cache(maxsize=None)
-def _project_target_keras(cwd: str) -> int:
-    try:
-        return load_config(find_pyproject(Path(cwd))).target_keras
-    except ConfigError:
-        return 3
+# flake8 decides what is shown: every shapelint rule runs, whatever [tool.shapelint] selects.
+_EVERY_RULE = {"select": ("SL",), "extend_select": (), "ignore": (), "per_file_ignores": {}}
 
 
 class ShapelintChecker:
     name = "shapelint"
     version = __version__
 
-    confirm = False
-    target_keras: Optional[int] = None  # None: [tool.shapelint] target-keras, else 3
+    linter: Optional[Linter] = None  # one session per flake8 run (set by parse_options)
 
     def __init__(self, tree, filename: str, lines: List[str]):
         self.filename = filename
@@ -54,20 +45,21 @@ class ShapelintChecker:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        cls.confirm = bool(options.shapelint_confirm)
-        value = options.shapelint_target_keras
-        cls.target_keras = int(value) if value else None
-
-    def config(self) -> Config:
-        target = self.target_keras or _project_target_keras(str(Path.cwd()))
-        return Config(target_keras=target, confirm=self.confirm)
+        overrides = dict(_EVERY_RULE, confirm=bool(options.shapelint_confirm))
+        if options.shapelint_target_keras:
+            overrides["target_keras"] = int(options.shapelint_target_keras)
+        cls.linter = Linter(overrides=overrides)
+        try:
+            cls.linter.config_for(None)  # a bad [tool.shapelint] stops the run, as it does shapelint's
+        except ConfigError as exc:
+            print(f"shapelint: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
-        source = "".join(self.lines)
-        diagnostics = [d for d in lint_source(source, self.filename, self.config())
-                       if d.code != SYNTAX_ERROR]
-        if self.confirm and diagnostics:
-            diagnostics = [d for d in confirm(diagnostics) if d.verdict != REFUTED]
+        linter = self.linter or Linter(overrides=dict(_EVERY_RULE, confirm=False))
+        diagnostics = linter.check_text("".join(self.lines), self.filename)
         for diag in diagnostics:
+            if diag.code == SYNTAX_ERROR:
+                continue
             # flake8 wants 0-based columns from plugins and adds one when it prints.
             yield diag.start.line, diag.start.column - 1, f"{diag.code} {diag.message}{diag.suffix()}", type(self)

@@ -21,8 +21,7 @@ import asyncio
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence
 
 try:
@@ -33,24 +32,43 @@ except ImportError:  # the optional extra is missing: main() says how to install
     types = LanguageServer = from_fs_path = None
 
 from shapelint import __version__
-from shapelint.core.config import Config, ConfigError, find_pyproject, load_config
-from shapelint.confirm.run import CONFIRMED, REFUTED, confirm
+from shapelint.confirm.run import CONFIRMED
+from shapelint.core.config import Config, ConfigError
 from shapelint.core.diagnostics import Diagnostic, Position
-from shapelint.engine import lint_source
-from shapelint.frontends.facts import facts_at, layer_facts
-from shapelint.frontends.fixes import fixes_for
 from shapelint.core.registry import docs_url
+from shapelint.frontends.facts import LayerFact, facts_at, layer_facts
+from shapelint.frontends.fixes import fixes_for
+from shapelint.linter import Linter
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 DEFAULT_DEBOUNCE_MS = 300
 
 
+@dataclass
+class Analysed:
+    """One version of a document and what was found in it: diagnostics, hover and code
+    actions all read this one analysis."""
+
+    version: Optional[int]
+    text: str
+    config: Config
+    diagnostics: List[Diagnostic]  # static findings, before confirmation
+    facts: Optional[List[LayerFact]] = None  # hover facts, computed on the first hover
+
+    def layer_facts(self, path: str) -> List[LayerFact]:
+        if self.facts is None:
+            self.facts = layer_facts(self.text, path, self.config)
+        return self.facts
+
+
 class Documents:
-    """What the server keeps per document: the generation of its text and its pending lint."""
+    """What the server keeps per document: the generation of its text, its pending lint and
+    the analysis of its current version."""
 
     def __init__(self, server):
         self.server = server
-        self.confirm = True
+        self.linter = Linter()
+        self.analysed: Dict[str, Analysed] = {}
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.generation: Dict[str, int] = {}
         self.pending: Dict[str, asyncio.Task] = {}
@@ -63,17 +81,24 @@ class Documents:
 
     def config_for(self, path: str) -> Config:
         """The nearest pyproject.toml's [tool.shapelint] for the document's path."""
-        candidate = Path(path) if path else None
-        start = candidate.parent if candidate is not None and candidate.is_absolute() else Path.cwd()
         try:
-            config = load_config(find_pyproject(start))
+            return self.linter.config_for(path)
         except ConfigError as exc:
             if str(exc) not in self.config_errors:  # say it once, not on every keystroke
                 self.config_errors.add(str(exc))
                 self.server.window_show_message(types.ShowMessageParams(
                     type=types.MessageType.Error, message=f"shapelint: {exc}; using the defaults"))
-            config = Config()
-        return replace(config, confirm=config.confirm and self.confirm)
+            return replace(Config(), **{k: v for k, v in self.linter.overrides.items() if k == "confirm"})
+
+    def analysis(self, uri: str) -> Analysed:
+        """The analysis of the document's current text (linted now if it has none yet)."""
+        document = self.server.workspace.get_text_document(uri)
+        current = self.analysed.get(uri)
+        if current is not None and current.version == document.version and current.text == document.source:
+            return current
+        config = self.config_for(document.path)
+        found = self.linter.lint_text(document.source, document.path, replace(config, confirm=False))
+        return Analysed(document.version, document.source, config, found)
 
     # --- linting ---
 
@@ -92,6 +117,7 @@ class Documents:
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
+        self.analysed.pop(uri, None)
         self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def current(self, uri: str, generation: int) -> bool:
@@ -105,22 +131,23 @@ class Documents:
         config = self.config_for(path)
         loop = asyncio.get_running_loop()
         try:
-            found = await loop.run_in_executor(self.lint_pool, lint_source, text, path, config)
+            found = await loop.run_in_executor(self.lint_pool, self.linter.lint_text, text, path, config)
         except Exception as exc:  # noqa: BLE001 - a bug on one text must not stop the server
             self.log(types.MessageType.Error, f"shapelint: internal error on {path}: {type(exc).__name__}: {exc}")
             return
         if not self.current(uri, generation):
             return
+        self.analysed[uri] = Analysed(version, text, config, found)
         self.publish(uri, version, text, found)
         if not config.confirm or not any(d.probe is not None for d in found):
             return
         try:
-            confirmed = await loop.run_in_executor(self.confirm_pool, confirm, found)
+            confirmed = await loop.run_in_executor(self.confirm_pool, self.linter.confirm, found, config)
         except Exception as exc:  # noqa: BLE001 - the static findings stay published
             self.log(types.MessageType.Warning, f"shapelint: confirmation failed: {type(exc).__name__}: {exc}")
             return
         if self.current(uri, generation):
-            self.publish(uri, version, text, [d for d in confirmed if d.verdict != REFUTED])
+            self.publish(uri, version, text, confirmed)
 
     def publish(self, uri: str, version: Optional[int], text: str, found: Sequence[Diagnostic]) -> None:
         lines = _LINE_BREAK.split(text)
@@ -185,14 +212,15 @@ def build_server() -> "LanguageServer":
     @server.feature(types.INITIALIZE)
     def initialize(ls, params: types.InitializeParams):
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
-        if isinstance(options.get("confirm"), bool):
-            documents.confirm = options["confirm"]
+        if options.get("confirm") is False:
+            documents.linter.overrides["confirm"] = False
         debounce = options.get("debounceMs")
         if isinstance(debounce, (int, float)) and not isinstance(debounce, bool) and debounce >= 0:
             documents.debounce = debounce / 1000
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls, params: types.DidOpenTextDocumentParams):
+        documents.linter.forget_configs()
         documents.schedule(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -201,6 +229,7 @@ def build_server() -> "LanguageServer":
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls, params: types.DidSaveTextDocumentParams):
+        documents.linter.forget_configs()  # settings take effect on save
         documents.schedule(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -210,11 +239,14 @@ def build_server() -> "LanguageServer":
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls, params: types.HoverParams):
         document = ls.workspace.get_text_document(params.text_document.uri)
-        text, path = document.source, document.path
+        path = document.path
+
+        def compute():
+            analysed = documents.analysis(params.text_document.uri)
+            return analysed.text, analysed.layer_facts(path)
+
+        text, facts = await asyncio.get_running_loop().run_in_executor(documents.lint_pool, compute)
         lines = _LINE_BREAK.split(text)
-        config = replace(documents.config_for(path), confirm=False)
-        facts = await asyncio.get_running_loop().run_in_executor(
-            documents.lint_pool, layer_facts, text, path, config)
         found = facts_at(facts, documents.engine_position(lines, params.position))
         if not found:
             return None
@@ -231,21 +263,18 @@ def build_server() -> "LanguageServer":
                   for d in params.context.diagnostics if d.source == "shapelint"}
         if not wanted:
             return []
-        document = ls.workspace.get_text_document(uri)
-        text, path = document.source, document.path
-        lines = _LINE_BREAK.split(text)
-        config = replace(documents.config_for(path), confirm=False)
-
         def compute():
+            analysed = documents.analysis(uri)
+            lines = _LINE_BREAK.split(analysed.text)
             out = []
-            for diag in lint_source(text, path, config):
+            for diag in analysed.diagnostics:
                 start = documents.position(lines, diag.start)
                 shown = wanted.get((diag.code, start.line, start.character))
                 if shown is not None:
-                    out.extend((shown, fix) for fix in fixes_for(text, diag, config))
-            return out
+                    out.extend((shown, fix) for fix in fixes_for(analysed.text, diag, analysed.config))
+            return lines, out
 
-        found = await asyncio.get_running_loop().run_in_executor(documents.lint_pool, compute)
+        lines, found = await asyncio.get_running_loop().run_in_executor(documents.lint_pool, compute)
         return [types.CodeAction(title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[shown],
                                  is_preferred=fix.preferred or None,
                                  edit=types.WorkspaceEdit(changes={uri: [

@@ -35,15 +35,15 @@ class ModelSummary:
         return None if any(c is None for c in counts) else sum(counts)
 
 
-def _output(value) -> str:
+def format_output(value) -> str:
     if isinstance(value, Tensor):
         return format_shape(value.shape)
     if isinstance(value, tuple):
-        return "[" + ", ".join(_output(v) for v in value) + "]"
+        return "[" + ", ".join(format_output(v) for v in value) + "]"
     return "?"
 
 
-def _params(app) -> Optional[int]:
+def app_parameters(app) -> Optional[int]:
     spec = app.layer.spec
     if spec.params is None or any(t.shape is None for t in app.inputs):
         return None
@@ -65,8 +65,8 @@ def _sequential(model: SequentialVal, analysis, locator, path) -> ModelSummary:
         if isinstance(entry, LayerVal):
             app = apps.get(index)
             summary.rows.append(Row(entry.name, locator.start(entry.node).line,
-                                    _output(app.output) if app else "?",
-                                    _params(app) if app else None))
+                                    format_output(app.output) if app else "?",
+                                    app_parameters(app) if app else None))
         else:
             node = getattr(entry, "node", None)
             kind = {"SequentialVal": "Sequential", "FunctionalModelVal": "Model"}.get(
@@ -99,11 +99,11 @@ def _functional(model: FunctionalModelVal, analysis, locator, path) -> ModelSumm
     counted = set()
     for app in analysis.applications:
         if id(app) in needed:
-            params = _params(app)
+            params = app_parameters(app)
             if id(app.layer) in counted:
                 params = 0  # a shared layer's weights are counted once
             counted.add(id(app.layer))
-            summary.rows.append(Row(app.layer.name, locator.start(app.node).line, _output(app.output), params))
+            summary.rows.append(Row(app.layer.name, locator.start(app.node).line, format_output(app.output), params))
     return summary
 
 

@@ -1,21 +1,15 @@
-"""Synthesis: turn a finding's evidence into a small standalone Keras program.
+"""Synthesis: the pieces a Keras finding's evidence (``evidence.py``) writes its program with.
 
 The program is written from the extracted, literal configuration only: layer classes from
 the catalog, argument values that are Python literals, and the wiring between them.  Nothing
 from the user's file is executed, imported or copied as code.  When a value the check needs
 is not a literal, there is no program and the finding stays *unconfirmed*.
-
-A ``Probe`` says what to run and how to judge it:
-  * ``raises``: the program must raise, with one of ``expect`` in the message;
-  * ``all_ones``: the program sets ``__result__`` to whether every output is exactly 1.0;
-  * ``differs``: the program sets ``__result__`` to a shape that must differ from ``expect``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
 
-from shapelint.confirm.probe import Probe, Unsynthesizable, render_literal
+from shapelint.confirm.probe import Unsynthesizable, render_literal
 from shapelint.frameworks import names
 from shapelint.frameworks.keras.propagate import INPUT_SPEC_ARGS
 from shapelint.core.shapes import UNKNOWN_DIM
@@ -30,29 +24,6 @@ _NEUTRAL = {"name", "trainable", "dropout", "recurrent_dropout", "seed", "unroll
 ACTIVATIONS = {"softmax", "relu", "sigmoid", "tanh", "linear", "elu", "selu", "softplus",
                "softsign", "exponential", "gelu", "swish", "silu", "hard_sigmoid", "log_softmax",
                "relu6", "leaky_relu", "mish"}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What a rule claims, in terms of the extracted IR (attached to its finding)."""
-
-    kind: str  # "build" | "all_ones" | "construct" | "fit" | "ignored_input" | "torch_..."
-    expect: Tuple[str, ...] = ()  # substrings of the error Keras raises
-    app: Any = None  # the Application where the model breaks
-    layer: Any = None  # the LayerVal constructed wrongly
-    call: Any = None  # the ModelCall
-    arg: str = ""  # the offending argument
-    keep: Tuple[str, ...] = ()  # arguments that must be rendered even if neutral
-    shape: Any = None  # for ignored_input: the declared shape that Keras does not use
-    rename: Tuple[Tuple[str, str], ...] = ()  # other outdated arguments, written as they are now
-    # For training calls: run ``method`` on zeros of these shapes on the rebuilt model.
-    model: Any = None
-    method: str = ""  # predict | predict_on_batch | fit | dataset_predict
-    x_shape: Any = None
-    y_shape: Any = None
-    batch_size: Any = None
-    loss: Any = None
-    check: str = "raises"  # raises | rows (one sample: how many predictions come back)
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -80,7 +51,7 @@ def render_value(value: Any) -> str:
     raise Unsynthesizable(f"a value that is not a literal ({type(value).__name__})")
 
 
-def _neutral(name: str) -> bool:
+def neutral(name: str) -> bool:
     return name in _NEUTRAL or name.endswith(_NEUTRAL_SUFFIXES)
 
 
@@ -105,7 +76,7 @@ def render_layer(layer: LayerVal, keep: Tuple[str, ...] = (), input_spec: Tuple[
         try:
             parts.append(f"{name}={render_value(value)}")
         except Unsynthesizable:
-            if _neutral(name) and name not in keep:
+            if neutral(name) and name not in keep:
                 continue
             raise
     return f"keras.layers.{layer.spec.name}({', '.join(parts)})"
@@ -175,116 +146,13 @@ class GraphWriter:
         return self.layers[key]
 
 
-def _sample_shape(shape) -> tuple:
+def sample_shape(shape) -> tuple:
     """A concrete input shape for an eager call: free axes get small sizes."""
     return tuple((2 if i == 0 else 3) if d is None else d for i, d in enumerate(shape))
 
 
-# -- probes -------------------------------------------------------------------------------
-
-def synthesize(evidence: Evidence, target_keras: int) -> Probe:
-    """The program for ``evidence``; raises ``Unsynthesizable``."""
-    keras = target_keras
-    if evidence.layer is not None:
-        keras = evidence.layer.keras
-    elif evidence.app is not None:
-        keras = evidence.app.layer.keras
-    kind = evidence.kind
-    if kind == "build":
-        app = evidence.app.parent or evidence.app
-        writer = GraphWriter(target=app.layer)
-        writer.apply(app)
-        return Probe("\n".join(writer.lines), "raises", evidence.expect, keras)
-    if kind == "all_ones":
-        writer = GraphWriter()
-        if evidence.app is not None:
-            out = writer.apply(evidence.app)
-        else:
-            layer = evidence.layer
-            shape = {"Dense": (None, 4), "Conv1D": (None, 64, 2), "Conv2D": (None, 64, 64, 2)}[layer.name]
-            writer.lines.append(f"x0 = keras.Input(batch_shape={render_value(shape)})")
-            writer.roots.append(("x0", shape))
-            out = f"{writer.layer(layer, keep=('activation',))}(x0)"
-        roots = writer.roots
-        samples = ", ".join(
-            f"rng.standard_normal({render_value(_sample_shape(shape))}).astype('float32')"
-            for _, shape in roots)
-        writer.lines += [
-            f"model = keras.Model([{', '.join(v for v, _ in roots)}], {out})",
-            "rng = np.random.default_rng(0)",
-            f"prediction = np.asarray(model([{samples}]))",
-            "__result__ = bool(prediction.size) and bool(np.all(prediction == 1.0))",
-        ]
-        return Probe("\n".join(writer.lines), "all_ones", (), keras)
-    if kind == "construct":
-        layer = evidence.layer
-        if layer.spec.kind == "input":
-            args = {k: v for k, v in layer.args.items()}
-            parts = ", ".join(f"{k}={render_value(v)}" for k, v in args.items() if not _neutral(k))
-            call = "keras.Input" if layer.alias == "Input" else "keras.layers.InputLayer"
-            return Probe(f"{call}({parts})", "raises", evidence.expect, keras)
-        program = render_layer(layer, keep=evidence.keep, input_spec=evidence.keep,
-                               rename=evidence.rename)
-        if evidence.arg in ("input_dim",) and layer.spec.recurrent:
-            program = f"keras.Sequential([{program}])"
-        return Probe(program, "raises", evidence.expect, keras)
-    if kind == "fit":
-        call = evidence.call
-        program = "\n".join([
-            "model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])",
-            "model.compile(loss='mse', optimizer='sgd')",
-            f"model.{call.method}(np.zeros((2, 1)), np.zeros((2, 1)), "
-            f"{evidence.arg}={render_value(call.kwargs[evidence.arg])}, verbose=0)",
-        ])
-        return Probe(program, "raises", evidence.expect, keras)
-    if kind == "ignored_input":
-        app = evidence.app
-        writer = GraphWriter()
-        inputs = writer.tensor(app.inputs[0])
-        layer = writer.layer(app.layer, input_spec=(evidence.arg,))
-        writer.lines += [f"output = {layer}({inputs})",
-                         f"__result__ = tuple({layer}.input.shape)"]
-        return Probe("\n".join(writer.lines), "differs", (tuple(evidence.shape),), keras)
-    if kind == "reset_states":
-        program = "\n".join([
-            "model = keras.Sequential([keras.Input(batch_shape=(1, 2, 1)), keras.layers.LSTM(2, stateful=True)])",
-            "model.reset_states()",
-        ])
-        return Probe(program, "raises", evidence.expect, keras)
-    if kind == "model_call":
-        return _model_call(evidence, keras)
-    raise Unsynthesizable(f"no synthesis for {kind}")
-
-
-def _concrete(shape, samples: int) -> tuple:
+def concrete(shape, samples: int) -> tuple:
+    """Data of ``shape`` with ``samples`` rows; every other axis must be known."""
     if shape is None or any(d is UNKNOWN_DIM or d is None for d in shape[1:]):
         raise Unsynthesizable("data whose shape is not fully known")
     return (samples,) + tuple(shape[1:])
-
-
-def _model_call(evidence: Evidence, keras: int) -> Probe:
-    from shapelint.frameworks.keras.training import model_output
-
-    output = model_output(evidence.model)
-    if output is None:
-        raise Unsynthesizable("a model whose output shapelint cannot rebuild")
-    writer = GraphWriter()
-    out = writer.tensor(output)
-    if len(writer.roots) != 1:
-        raise Unsynthesizable("a model with several inputs")
-    lines = writer.lines + [f"model = keras.Model({writer.roots[0][0]}, {out})"]
-    samples = evidence.x_shape[0] if isinstance(evidence.x_shape[0], int) else 4
-    x = f"np.zeros({render_value(_concrete(evidence.x_shape, samples))}, dtype='float32')"
-    batch = f", batch_size={evidence.batch_size}" if evidence.batch_size else ""
-    if evidence.method == "fit":
-        y_samples = evidence.y_shape[0] if isinstance(evidence.y_shape[0], int) else samples
-        y = f"np.zeros({render_value(_concrete(evidence.y_shape, y_samples))}, dtype='float32')"
-        lines += [f"model.compile(loss={evidence.loss!r}, optimizer='sgd')",
-                  f"model.fit({x}, {y}, epochs=1, verbose=0{batch})"]
-    elif evidence.method == "dataset_predict":
-        lines += [f"model.predict(tf.data.Dataset.from_tensor_slices({x}), verbose=0)"]
-    elif evidence.method == "predict_on_batch":
-        lines += [f"model.predict_on_batch({x})"]
-    else:
-        lines += [f"__result__ = int(model.predict({x}, verbose=0{batch}).shape[0])"]
-    return Probe("\n".join(lines), evidence.check, evidence.expect, keras)

@@ -1,0 +1,195 @@
+"""What a Keras finding claims, as typed evidence that writes its own confirmation program.
+
+Each class is one kind of claim a rule makes ("building this graph fails with ...", "this
+softmax outputs 1.0 everywhere", "predict on this data fails with ...").  ``synthesize``
+writes a standalone Keras program from the extracted literal configuration and says how to
+judge its run (a ``Probe``); it raises ``Unsynthesizable`` when something is not a literal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Tuple
+
+from shapelint.confirm.probe import Probe, Unsynthesizable
+from shapelint.core.rule import Evidence
+from shapelint.frameworks.keras.synthesize import (
+    GraphWriter, concrete, neutral, render_layer, render_value, sample_shape,
+)
+from shapelint.frameworks.keras.training import model_output
+
+
+class KerasEvidence(Evidence):
+    framework = "keras"
+
+    def keras_version(self, target_keras: int) -> int:
+        """Keras 2 when the code spells it so (tf_keras), else the configured target."""
+        layer = getattr(self, "layer", None)
+        app = getattr(self, "app", None)
+        if layer is not None:
+            return layer.keras
+        if app is not None:
+            return app.layer.keras
+        return target_keras
+
+
+@dataclass(frozen=True)
+class BuildFails(KerasEvidence):
+    """Building the graph up to ``app`` raises an error containing one of ``expect``."""
+
+    app: Any  # the Application where the model breaks
+    expect: Tuple[str, ...]
+
+    def synthesize(self, target_keras: int) -> Probe:
+        app = self.app.parent or self.app
+        writer = GraphWriter(target=app.layer)
+        writer.apply(app)
+        return Probe("\n".join(writer.lines), "raises", self.expect, self.keras_version(target_keras))
+
+
+_ALL_ONES_INPUT = {"Dense": (None, 4), "Conv1D": (None, 64, 2), "Conv2D": (None, 64, 64, 2)}
+
+
+@dataclass(frozen=True)
+class AllOnes(KerasEvidence):
+    """A softmax over one unit: every output is exactly 1.0 (``app``'s graph, or ``layer`` alone)."""
+
+    app: Any = None
+    layer: Any = None
+
+    def synthesize(self, target_keras: int) -> Probe:
+        writer = GraphWriter()
+        if self.app is not None:
+            out = writer.apply(self.app)
+        else:
+            shape = _ALL_ONES_INPUT.get(self.layer.name)
+            if shape is None:
+                raise Unsynthesizable(f"no sample input for {self.layer.name}")
+            writer.lines.append(f"x0 = keras.Input(batch_shape={render_value(shape)})")
+            writer.roots.append(("x0", shape))
+            out = f"{writer.layer(self.layer, keep=('activation',))}(x0)"
+        roots = writer.roots
+        samples = ", ".join(
+            f"rng.standard_normal({render_value(sample_shape(shape))}).astype('float32')"
+            for _, shape in roots)
+        writer.lines += [
+            f"model = keras.Model([{', '.join(v for v, _ in roots)}], {out})",
+            "rng = np.random.default_rng(0)",
+            f"prediction = np.asarray(model([{samples}]))",
+            "__result__ = bool(prediction.size) and bool(np.all(prediction == 1.0))",
+        ]
+        return Probe("\n".join(writer.lines), "all_ones", (), self.keras_version(target_keras))
+
+
+@dataclass(frozen=True)
+class ConstructionFails(KerasEvidence):
+    """Constructing ``layer`` (``keep``: arguments written even if neutral; ``rename``: other
+    outdated arguments, written as they are spelled now) raises one of ``expect``."""
+
+    layer: Any
+    expect: Tuple[str, ...]
+    arg: str = ""
+    keep: Tuple[str, ...] = ()
+    rename: Tuple[Tuple[str, str], ...] = ()
+
+    def synthesize(self, target_keras: int) -> Probe:
+        layer = self.layer
+        keras = self.keras_version(target_keras)
+        if layer.spec.kind == "input":
+            parts = ", ".join(f"{k}={render_value(v)}" for k, v in layer.args.items() if not neutral(k))
+            call = "keras.Input" if layer.alias == "Input" else "keras.layers.InputLayer"
+            return Probe(f"{call}({parts})", "raises", self.expect, keras)
+        program = render_layer(layer, keep=self.keep, input_spec=self.keep, rename=self.rename)
+        if self.arg == "input_dim" and layer.spec.recurrent:
+            program = f"keras.Sequential([{program}])"
+        return Probe(program, "raises", self.expect, keras)
+
+
+@dataclass(frozen=True)
+class CallArgumentFails(KerasEvidence):
+    """``model.<method>(..., arg=value)`` raises one of ``expect`` on any model."""
+
+    call: Any  # the ModelCall
+    arg: str
+    expect: Tuple[str, ...]
+
+    def synthesize(self, target_keras: int) -> Probe:
+        program = "\n".join([
+            "model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])",
+            "model.compile(loss='mse', optimizer='sgd')",
+            f"model.{self.call.method}(np.zeros((2, 1)), np.zeros((2, 1)), "
+            f"{self.arg}={render_value(self.call.kwargs[self.arg])}, verbose=0)",
+        ])
+        return Probe(program, "raises", self.expect, target_keras)
+
+
+@dataclass(frozen=True)
+class InputIgnored(KerasEvidence):
+    """``arg`` declares ``shape`` on ``app``'s layer, but the layer is built for another."""
+
+    app: Any
+    arg: str
+    shape: Tuple[Any, ...]
+
+    def synthesize(self, target_keras: int) -> Probe:
+        writer = GraphWriter()
+        inputs = writer.tensor(self.app.inputs[0])
+        layer = writer.layer(self.app.layer, input_spec=(self.arg,))
+        writer.lines += [f"output = {layer}({inputs})", f"__result__ = tuple({layer}.input.shape)"]
+        return Probe("\n".join(writer.lines), "differs", (tuple(self.shape),),
+                     self.keras_version(target_keras))
+
+
+@dataclass(frozen=True)
+class ModelMethodMissing(KerasEvidence):
+    """``model.reset_states()`` on a Keras 3 model (the method is gone)."""
+
+    expect: Tuple[str, ...]
+
+    def synthesize(self, target_keras: int) -> Probe:
+        program = "\n".join([
+            "model = keras.Sequential([keras.Input(batch_shape=(1, 2, 1)), "
+            "keras.layers.LSTM(2, stateful=True)])",
+            "model.reset_states()",
+        ])
+        return Probe(program, "raises", self.expect, target_keras)
+
+
+@dataclass(frozen=True)
+class ModelCallFails(KerasEvidence):
+    """Running ``method`` on the rebuilt model with zeros of ``x_shape`` (and ``y_shape``)
+    raises one of ``expect``; ``check="rows"``: returns more than one prediction for what
+    was meant as one sample."""
+
+    model: Any
+    method: str  # predict | predict_on_batch | fit | dataset_predict
+    x_shape: Tuple[Any, ...]
+    expect: Tuple[str, ...]
+    y_shape: Optional[Tuple[Any, ...]] = None
+    batch_size: Optional[int] = None
+    loss: Optional[str] = None
+    check: str = "raises"  # raises | rows
+
+    def synthesize(self, target_keras: int) -> Probe:
+        output = model_output(self.model)
+        if output is None:
+            raise Unsynthesizable("a model whose output shapelint cannot rebuild")
+        writer = GraphWriter()
+        out = writer.tensor(output)
+        if len(writer.roots) != 1:
+            raise Unsynthesizable("a model with several inputs")
+        lines = writer.lines + [f"model = keras.Model({writer.roots[0][0]}, {out})"]
+        samples = self.x_shape[0] if isinstance(self.x_shape[0], int) else 4
+        x = f"np.zeros({render_value(concrete(self.x_shape, samples))}, dtype='float32')"
+        batch = f", batch_size={render_value(self.batch_size)}" if self.batch_size else ""
+        if self.method == "fit":
+            y_samples = self.y_shape[0] if isinstance(self.y_shape[0], int) else samples
+            y = f"np.zeros({render_value(concrete(self.y_shape, y_samples))}, dtype='float32')"
+            lines += [f"model.compile(loss={render_value(self.loss)}, optimizer='sgd')",
+                      f"model.fit({x}, {y}, epochs=1, verbose=0{batch})"]
+        elif self.method == "dataset_predict":
+            lines += [f"model.predict(tf.data.Dataset.from_tensor_slices({x}), verbose=0)"]
+        elif self.method == "predict_on_batch":
+            lines += [f"model.predict_on_batch({x})"]
+        else:
+            lines += [f"__result__ = int(model.predict({x}, verbose=0{batch}).shape[0])"]
+        return Probe("\n".join(lines), self.check, self.expect, target_keras)
