@@ -1,5 +1,6 @@
 from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.propagate import shape_producer
+from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
 from shapelint.core.rule import Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import BuildFails
@@ -27,6 +28,19 @@ def _fix(layer, tensor) -> str:
     return "reshape the tensor to what the layer expects"
 
 
+def _return_sequences(ctx, layer, tensor):
+    """return_sequences=True on the RNN that returns only its last step to another RNN."""
+    producer = shape_producer(tensor)
+    wanted = min(layer.spec.ranks) if layer.spec.ranks else None
+    if producer is None or not producer.layer.spec.recurrent or wanted != 3 or len(tensor.shape) != 2:
+        return None
+    rnn = producer.layer.inner if producer.layer.name == "Bidirectional" else producer.layer
+    if rnn is None or rnn.node is None:
+        return None
+    return FixPlan(f"Pass return_sequences=True to the {rnn.name} at line {ctx.line(rnn.node)}", UNSAFE,
+                   SetArgument(rnn.node, "return_sequences", True))
+
+
 def check(ctx) -> None:
     for app in ctx.analysis.applications:
         layer = app.layer
@@ -46,6 +60,7 @@ def check(ctx) -> None:
             related=[(tensor.origin.node if tensor.origin else None,
                       f"the {len(tensor.shape)}-D {got} input comes from here")],
             evidence=BuildFails(app, EXPECT),
+            fix=_return_sequences(ctx, layer, tensor),
         )
 
 

@@ -1,3 +1,4 @@
+from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
 from shapelint.core.rule import Rule, keyword_node
 from shapelint.core.shapes import is_known
 from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, data_shape, facts, stateful_layer
@@ -28,6 +29,7 @@ def check(ctx) -> None:
             f"sequences, so the model learns from state that belongs to a different sequence; "
             f"pass shuffle=False (and call {reset} between epochs)",
             related=[(layer.node, "the stateful layer")],
+            fix=FixPlan("Pass shuffle=False to fit", UNSAFE, SetArgument(call.node, "shuffle", False)),
         )
 
 

@@ -1,5 +1,6 @@
 from shapelint.frameworks import names
 from shapelint.frameworks.keras.catalog import channels_last, normalize_axis
+from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
 from shapelint.core.rule import Rule, keyword_node
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import AllOnes
@@ -19,6 +20,16 @@ FIX = ("for a yes/no output use a sigmoid: Dense(1, activation=\"sigmoid\") with
        "binary_crossentropy; or use Dense(2, activation=\"softmax\") with one-hot labels")
 
 
+def _sigmoid(layer):
+    """The same layer with a sigmoid: the argument replaced where it is written."""
+    positional = layer.spec.positional
+    position = positional.index("activation") if "activation" in positional else None
+    if layer.name == "Activation":
+        return FixPlan('Use Activation("sigmoid")', UNSAFE, SetArgument(layer.node, "activation", "sigmoid", 0))
+    return FixPlan('Use activation="sigmoid" (a single unit: a yes/no output)', UNSAFE,
+                   SetArgument(layer.node, "activation", "sigmoid", position))
+
+
 def check(ctx) -> None:
     for layer in ctx.analysis.layers:
         size_arg = {"Dense": "units", "Conv1D": "filters", "Conv2D": "filters"}.get(layer.name)
@@ -32,6 +43,7 @@ def check(ctx) -> None:
             f"divides each value by the sum over the last axis, which has a single unit here, "
             f"so the model cannot learn anything; {FIX}",
             evidence=AllOnes(layer=layer),
+            fix=_sigmoid(layer),
         )
     for app in ctx.analysis.applications:
         layer = app.layer
@@ -54,6 +66,7 @@ def check(ctx) -> None:
             related=[(tensor.origin.node if tensor.origin else None,
                       "the size-1 axis comes from here")],
             evidence=AllOnes(app=app),
+            fix=_sigmoid(layer) if layer.name == "Activation" else None,
         )
 
 

@@ -1,3 +1,4 @@
+from shapelint.core.fix import SAFE, DeclareBatchInput, FixPlan, RenameKeyword
 from shapelint.core.rule import Rule, keyword_node, render, source_text
 from shapelint.frameworks.keras.evidence import CallArgumentFails, ConstructionFails, ModelMethodMissing
 from shapelint.interp.values import LayerVal, SequentialVal
@@ -73,6 +74,16 @@ def _first_layers(analysis) -> set:
             if isinstance(app.model, SequentialVal) and app.index == 0 and app.wrapper is None}
 
 
+def _keras3_spelling(layer, arg: str, first: bool):
+    if arg == "batch_input_shape" and first:
+        return FixPlan("Declare Input(batch_shape=...) as the model's first element", SAFE,
+                       DeclareBatchInput(layer.node))
+    new = KERAS1_RENAMES.get(arg)
+    if new is not None:
+        return FixPlan(f"Rename {arg}= to {new}=", SAFE, RenameKeyword(layer.node, arg, new))
+    return None
+
+
 def check(ctx) -> None:
     first = _first_layers(ctx.analysis)
     for layer in ctx.analysis.layers:
@@ -86,14 +97,16 @@ def check(ctx) -> None:
                 # TensorFlow gives is about this argument.
                 evidence = ConstructionFails(layer, REJECTED, arg=arg, keep=(arg,),
                                              rename=tuple(KERAS1_RENAMES.items()))
-            ctx.report(keyword_node(layer.node, arg), message, evidence=evidence)
+            ctx.report(keyword_node(layer.node, arg), message, evidence=evidence,
+                       fix=_keras3_spelling(layer, arg, id(layer) in first))
     for call in ctx.analysis.model_calls:
         for old, new in FIT_RENAMES.items():
             if old in call.kwargs:
                 ctx.report(keyword_node(call.node, old),
                            f"{call.method}({old}=...) is a Keras 1 argument that Keras 3 and tf_keras "
                            f"reject with a TypeError: use {new}=",
-                           evidence=CallArgumentFails(call, old, (old,)))
+                           evidence=CallArgumentFails(call, old, (old,)),
+                           fix=FixPlan(f"Rename {old}= to {new}=", SAFE, RenameKeyword(call.node, old, new)))
         if call.method == "reset_states" and call.model.keras >= 3:
             ctx.report(call.node,
                        "Keras 3 models have no reset_states() (AttributeError): reset the stateful "

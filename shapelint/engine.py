@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 from typing import List, Optional
 
 import libcst as cst
@@ -18,8 +17,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from shapelint.core.analysis import Analysis
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
+from shapelint.core.fix import Span
 from shapelint.interp.interpreter import Interpreter
-from shapelint.core.files import read_source
 from shapelint.core.noqa import noqa_lines, silenced
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import RuleContext
@@ -49,6 +48,9 @@ class Locator:
     def end(self, node) -> Position:
         r = self._range(node)
         return Position(r.end.line, r.end.column + 1)
+
+    def span(self, node) -> Span:
+        return Span(self.start(node), self.end(node))
 
 
 # A `global x` / `nonlocal x` statement somewhere (not `global_pool`): only then is the tree
@@ -94,9 +96,11 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
                 Related(path, locator.start(node), locator.end(node), message)
                 for node, message in finding.related
             )
+            fix = finding.fix.located(locator.span) if finding.fix is not None else None
             diagnostics.append(Diagnostic(finding.code, finding.message, path,
                                           locator.start(finding.node), locator.end(finding.node),
-                                          related, probe=_probe(finding, config) if config.confirm else None))
+                                          related, probe=_probe(finding, config) if config.confirm else None,
+                                          fix=fix))
     return _filter(diagnostics, source, path, config)
 
 
@@ -137,14 +141,6 @@ def _filter(diagnostics, source: str, path: str, config: Config) -> List[Diagnos
         seen.add(key)
         kept.append(diag)
     return kept
-
-
-def lint_file(path: Path, config: Config) -> List[Diagnostic]:
-    """Lint a file on disk; a file that cannot be read gives one SL002 diagnostic."""
-    text, problem = read_source(path, config.max_file_size)
-    if text is None:
-        return unreadable(str(path), problem, config)
-    return lint_source(text, str(path), config)
 
 
 def unreadable(path: str, problem: str, config: Config) -> List[Diagnostic]:

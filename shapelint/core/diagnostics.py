@@ -31,9 +31,10 @@ class Diagnostic:
     related: Tuple[Related, ...] = field(default=())
     # Confirmation on TensorFlow (None: not attempted).
     verdict: Optional[str] = None  # confirmed | refuted | unconfirmed
-    tf_message: Optional[str] = None  # TensorFlow's words, or why there is no verdict
-    confirmed_by: Optional[str] = None  # "TensorFlow 2.21"
+    tf_message: Optional[str] = None  # the framework's words, or why there is no verdict
+    confirmed_by: Optional[str] = None  # "TensorFlow 2.21", "PyTorch 2.13"
     probe: Any = field(default=None, compare=False, repr=False)  # synthesize.Probe or a reason
+    fix: Any = field(default=None, compare=False, repr=False)  # core.fix.FixPlan, located
 
     def suffix(self) -> str:
         """The text output's short verdict."""
@@ -58,8 +59,11 @@ class Diagnostic:
             "location": {"row": self.start.line, "column": self.start.column},
             "end_location": {"row": self.end.line, "column": self.end.column},
             "verdict": self.verdict,
-            "tensorflow_message": self.tf_message,
+            "confirmation_message": self.tf_message,
             "confirmed_by": self.confirmed_by,
+            # Before 0.2 the same text was only under this name, PyTorch's words included;
+            # kept for one release, to be removed in 0.3.
+            "tensorflow_message": self.tf_message,
             "related": [
                 {
                     "filename": r.path,

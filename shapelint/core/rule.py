@@ -11,6 +11,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
+from shapelint.core.fix import FixPlan
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -22,7 +24,6 @@ class Rule:
     invalid: Sequence[str] = ()  # examples that must be reported (lines marked `# expect: CODE`)
     valid: Sequence[str] = ()  # look-alikes that must not be
     check: Optional[Callable[["RuleContext"], None]] = None  # None: reported by the engine
-    targets: Tuple[int, ...] = (2, 3)  # Keras versions the rule applies to
     notes: str = ""
 
     def documentation(self) -> str:
@@ -57,6 +58,7 @@ class Finding:
     message: str
     related: List[Tuple[Any, str]] = field(default_factory=list)
     evidence: Optional[Evidence] = None  # what confirmation should show
+    fix: Optional[FixPlan] = None  # what would make it right
 
 
 class RuleContext:
@@ -82,9 +84,9 @@ class RuleContext:
         return f"{origin.what} at line {self.line(origin.node)}{origin.note}"
 
     def report(self, node, message: str, related: Sequence[Tuple[Any, str]] = (),
-               evidence: Optional[Evidence] = None) -> None:
+               evidence: Optional[Evidence] = None, fix: Optional[FixPlan] = None) -> None:
         self.findings.append(Finding(self.code, node, message,
-                                     [r for r in related if r[0] is not None], evidence))
+                                     [r for r in related if r[0] is not None], evidence, fix))
 
 
 def keyword_node(call, name: str):

@@ -1,9 +1,10 @@
 """Mechanical fixes for findings: text edits computed from the source and a diagnostic.
 
-Front-end independent (the language server's quick fixes; a future ``--fix``).  A fix is
-offered only when it is certain: the code is rewritten with LibCST (so it stays valid Python),
-and the rewritten text is linted again; the fix is kept only if the finding's code is reported
-fewer times and no other finding appears.  Every diagnostic can also be silenced with
+The rules attach each finding's fix when they report (``core.fix``: a title, a safety level and
+a typed edit located in the source); this module applies it, for the language server's quick
+fixes and a future ``--fix`` alike.  A fix is offered only when it is certain: the code is
+rewritten with LibCST (so it stays valid Python), and the rewritten text is linted again; the
+fix is kept only if the finding's code is reported fewer times and no other finding appears.  Every diagnostic can also be silenced with
 ``# noqa: CODE`` on its line.
 
 Positions are the engine's: 1-based lines and 1-based character columns.
@@ -23,9 +24,9 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position
-from shapelint.engine import analyse, lint_source
+from shapelint.engine import lint_source
+from shapelint.core.fix import UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, SetArgument
 from shapelint.core.noqa import NOQA_COMMENT
-from shapelint.interp.values import SequentialVal
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Modules whose ``Input`` is keras.Input (what a ``from M import LSTM`` line can also import).
@@ -45,6 +46,7 @@ class Fix:
     code: str
     edits: Tuple[TextEdit, ...]
     preferred: bool = False  # the fix of the finding itself (not a noqa)
+    safety: str = UNSAFE  # SAFE fixes keep what the code means (core.fix)
 
 
 # --- text positions ---------------------------------------------------------------------
@@ -155,11 +157,6 @@ def _starred(call: cst.Call) -> bool:
     return any(arg.star for arg in call.args)
 
 
-def _callee(call: cst.Call) -> str:
-    func = call.func
-    return func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-
-
 def _with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """``call`` with ``name=value``: the existing argument's value replaced, or one added."""
     existing = _keyword(call, name)
@@ -191,58 +188,38 @@ def _string_like(old: cst.BaseExpression, text: str) -> cst.BaseExpression:
     return cst.SimpleString(f"{quote}{text}{quote}")
 
 
-# --- the fixes ----------------------------------------------------------------------------
+# --- the edits rules ask for (core.fix) ---------------------------------------------------
 
-def _return_sequences(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
-    """SL101 after an RNN that returns its last step: return_sequences=True on that RNN."""
-    if "return_sequences=True to that" not in diag.message or not diag.related:
-        return None
-    related = diag.related[0]
-    call = tree.node_at(related.start, related.end, cst.Call)
-    if call is None:
-        return None
-    if isinstance(call.func, cst.Call):  # LSTM(32)(x): the construction is the callee
-        call = call.func
-    if _callee(call) == "Bidirectional" and call.args and isinstance(call.args[0].value, cst.Call):
-        call = call.args[0].value
-    if _starred(call):
-        return None
-    name = _callee(call)
-    line = tree.span(call)[0].line
-    return (f"Pass return_sequences=True to the {name} at line {line}",
-            tree.replaced(call, _with_keyword(call, "return_sequences", cst.Name("True"))))
+def _literal(value, old: Optional[cst.BaseExpression]) -> cst.BaseExpression:
+    if isinstance(value, bool) or value is None:
+        return cst.Name(repr(value))
+    if isinstance(value, str):
+        return _string_like(old, value)
+    return cst.parse_expression(repr(value))
 
 
-def _sigmoid(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
-    """SL121: a one-unit softmax becomes a sigmoid."""
-    title = 'Use activation="sigmoid" (a single unit: a yes/no output)'
-    arg = tree.node_at(diag.start, diag.end, cst.Arg)
-    if arg is not None and arg.keyword is not None and arg.keyword.value == "activation":
-        return title, tree.replaced(arg, arg.with_changes(value=_string_like(arg.value, "sigmoid")))
-    call = tree.node_at(diag.start, diag.end, cst.Call)
-    if call is None:
-        return None
-    if isinstance(call.func, cst.Call):  # Activation("softmax")(x)
-        call = call.func
-    if _callee(call) != "Activation" or _starred(call) or not call.args:
-        return None
-    first = _keyword(call, "activation") or call.args[0]
-    if first.keyword is not None and first.keyword.value != "activation":
-        return None
-    return 'Use Activation("sigmoid")', tree.replaced(
-        first, first.with_changes(value=_string_like(first.value, "sigmoid")))
-
-
-def _no_shuffle(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
-    """SL113: fit(..., shuffle=False) on a stateful model."""
-    title = "Pass shuffle=False to fit"
-    arg = tree.node_at(diag.start, diag.end, cst.Arg)
-    if arg is not None and arg.keyword is not None and arg.keyword.value == "shuffle":
-        return title, tree.replaced(arg, arg.with_changes(value=cst.Name("False")))
-    call = tree.node_at(diag.start, diag.end, cst.Call)
+def _set_argument(tree: _Tree, edit: SetArgument) -> Optional[str]:
+    call = tree.node_at(edit.call.start, edit.call.end, cst.Call)
     if call is None or _starred(call):
         return None
-    return title, tree.replaced(call, _with_keyword(call, "shuffle", cst.Name("False")))
+    existing = _keyword(call, edit.keyword)
+    if existing is not None:
+        return tree.replaced(existing, existing.with_changes(value=_literal(edit.value, existing.value)))
+    positional = [arg for arg in call.args if arg.keyword is None]
+    if edit.position is not None and edit.position < len(positional):
+        arg = positional[edit.position]
+        return tree.replaced(arg, arg.with_changes(value=_literal(edit.value, arg.value)))
+    return tree.replaced(call, _with_keyword(call, edit.keyword, _literal(edit.value, None)))
+
+
+def _rename_keyword(tree: _Tree, edit: RenameKeyword) -> Optional[str]:
+    call = tree.node_at(edit.call.start, edit.call.end, cst.Call)
+    if call is None or _starred(call) or _keyword(call, edit.new) is not None:
+        return None
+    arg = _keyword(call, edit.old)
+    if arg is None:
+        return None
+    return tree.replaced(arg, arg.with_changes(keyword=cst.Name(edit.new)))
 
 
 def _input_name(tree: _Tree, layer_call: cst.Call) -> Optional[Tuple[str, Optional[cst.ImportFrom]]]:
@@ -279,14 +256,6 @@ def _input_name(tree: _Tree, layer_call: cst.Call) -> Optional[Tuple[str, Option
     return "Input", imported[1]
 
 
-def _is_first_layer(tree: _Tree, call: cst.Call, config: Config) -> bool:
-    """The engine's view: this construction is the first entry of a Sequential model.  The
-    analysis runs on the tree itself, so its nodes are the tree's."""
-    analysis = analyse(tree.module, replace(config, confirm=False), tree.source)
-    return any(app.layer.node is call and isinstance(app.model, SequentialVal) and app.index == 0
-               and app.wrapper is None for app in analysis.applications)
-
-
 class _Rewrite(cst.CSTTransformer):
     """Replace nodes, insert a statement or list element before another, extend an import."""
 
@@ -313,16 +282,12 @@ class _Rewrite(cst.CSTTransformer):
         return updated
 
 
-def _batch_shape_input(tree: _Tree, diag: Diagnostic, config: Config) -> Optional[Tuple[str, str]]:
-    """SL301 batch_input_shape=... on a Sequential model's first layer: declare
+def _declare_batch_input(tree: _Tree, edit: DeclareBatchInput) -> Optional[Tuple[str, str]]:
+    """batch_input_shape=... on a Sequential model's first layer: declare
     Input(batch_shape=...) as the model's first element instead."""
-    if not diag.message.startswith("batch_input_shape was removed"):
-        return None
-    arg = tree.node_at(diag.start, diag.end, cst.Arg)
-    if arg is None or arg.keyword is None or arg.keyword.value != "batch_input_shape":
-        return None
-    call = tree.parents.get(arg)
-    if not isinstance(call, cst.Call) or _starred(call) or not _is_first_layer(tree, call, config):
+    call = tree.node_at(edit.layer.start, edit.layer.end, cst.Call)
+    arg = _keyword(call, "batch_input_shape") if call is not None else None
+    if arg is None or _starred(call):
         return None
     spelling = _input_name(tree, call)
     if spelling is None:
@@ -344,32 +309,18 @@ def _batch_shape_input(tree: _Tree, diag: Diagnostic, config: Config) -> Optiona
     return f"Declare {declared} as the model's first element", tree.module.visit(rewrite).code
 
 
-_RENAMED = re.compile(r"^(?:\w+\()?(?P<old>\w+)=(?:\.\.\.\))? is a Keras 1 argument .*: use (?P<new>\w+)=$")
-
-
-def _renamed_keyword(tree: _Tree, diag: Diagnostic) -> Optional[Tuple[str, str]]:
-    """SL301 for a Keras 1 keyword with a Keras 3 name (nb_epoch= -> epochs=, init= -> ...)."""
-    match = _RENAMED.match(diag.message)
-    arg = tree.node_at(diag.start, diag.end, cst.Arg)
-    if match is None or arg is None or arg.keyword is None or arg.keyword.value != match["old"]:
+def _apply(tree: _Tree, plan: FixPlan) -> Optional[Tuple[str, str]]:
+    """(title, new source) for a rule's fix, or None where it does not apply here."""
+    edit = plan.edit
+    if isinstance(edit, DeclareBatchInput):
+        return _declare_batch_input(tree, edit)
+    if isinstance(edit, SetArgument):
+        new_source = _set_argument(tree, edit)
+    elif isinstance(edit, RenameKeyword):
+        new_source = _rename_keyword(tree, edit)
+    else:
         return None
-    call = tree.parents.get(arg)
-    if not isinstance(call, cst.Call) or _keyword(call, match["new"]) is not None or _starred(call):
-        return None
-    return (f"Rename {match['old']}= to {match['new']}=",
-            tree.replaced(arg, arg.with_changes(keyword=cst.Name(match["new"]))))
-
-
-def _keras3_spelling(tree: _Tree, diag: Diagnostic, config: Config) -> Optional[Tuple[str, str]]:
-    return _batch_shape_input(tree, diag, config) or _renamed_keyword(tree, diag)
-
-
-_FIXERS = {
-    "SL101": lambda tree, diag, config: _return_sequences(tree, diag),
-    "SL113": lambda tree, diag, config: _no_shuffle(tree, diag),
-    "SL121": lambda tree, diag, config: _sigmoid(tree, diag),
-    "SL301": _keras3_spelling,
-}
+    return None if new_source is None else (plan.title, new_source)
 
 
 def _removes(source: str, new_source: str, diag: Diagnostic, config: Config) -> bool:
@@ -429,17 +380,17 @@ def fixes_for(source: str, diag: Diagnostic, config: Optional[Config] = None) ->
     ``# noqa``."""
     config = config or Config()
     found: List[Fix] = []
-    fixer = _FIXERS.get(diag.code)
-    if fixer is not None:
+    plan = diag.fix
+    if isinstance(plan, FixPlan):
         try:
-            tree = _Tree(source)
-            result = fixer(tree, diag, config)
+            result = _apply(_Tree(source), plan)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             result = None
         if result is not None:
             title, new_source = result
             if new_source != source and _removes(source, new_source, diag, config):
-                found.append(Fix(title, diag.code, edits_between(source, new_source), preferred=True))
+                found.append(Fix(title, diag.code, edits_between(source, new_source), preferred=True,
+                                 safety=plan.safety))
     noqa = noqa_fix(source, diag)
     if noqa is not None:
         found.append(noqa)

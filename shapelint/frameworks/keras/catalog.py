@@ -8,6 +8,7 @@ summary and confirmation all read this table; adding a layer means adding one en
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
@@ -558,6 +559,11 @@ def apply_output(layer, shapes: Sequence[Shape]) -> Any:
         return None
     try:
         return spec.output(layer, list(shapes))
-    except (TypeError, ValueError, ZeroDivisionError, IndexError):
-        # Arguments of an unexpected type (a float kernel size, a string axis): unknown.
+    except (ValueError, ZeroDivisionError):
+        return None  # degenerate literals (a zero stride): unknown
+    except (TypeError, IndexError):
+        # A shape function that trips over an argument is a bug in its entry: the test suite
+        # runs with SHAPELINT_STRICT=1 to see it; users get silence, never a false finding.
+        if os.environ.get("SHAPELINT_STRICT"):
+            raise
         return None

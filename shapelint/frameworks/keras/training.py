@@ -111,10 +111,6 @@ def data_shape(value) -> Optional[tuple]:
     return tuple(value.shape) if isinstance(value, ArrayVal) else None
 
 
-def is_dataset(value) -> bool:
-    return isinstance(value, DatasetVal)
-
-
 def first_consumers(model) -> Optional[List[LayerVal]]:
     """The layers that read the model input directly (None when unknown)."""
     if isinstance(model, SequentialVal):
