@@ -32,8 +32,8 @@ def _sigmoid(layer):
 
 def check(ctx) -> None:
     for layer in ctx.analysis.layers:
-        size_arg = {"Dense": "units", "Conv1D": "filters", "Conv2D": "filters"}.get(layer.name)
-        if size_arg is None or layer.arg(size_arg) != 1 or isinstance(layer.arg(size_arg), bool):
+        size_arg = layer.spec.units_arg
+        if size_arg is None or layer.spec.recurrent or layer.arg(size_arg) != 1 or isinstance(layer.arg(size_arg), bool):
             continue
         if not is_softmax(layer.arg("activation")) or not channels_last(layer):
             continue

@@ -5,9 +5,6 @@ from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, firs
 
 ERRORS = ("Invalid input shape", "incompatible", "Dimensions must be equal", "expected axis")
 
-# Layers whose weights are sized by the last axis of their input: another size there fails.
-WEIGHTED_LAST_AXIS = {"Dense", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "Conv1D", "Conv2D",
-                      "BatchNormalization", "LayerNormalization"}
 CALLS = TAKES_Y + ("predict", "predict_on_batch")
 
 
@@ -35,7 +32,7 @@ def _problem(data, expected, model):
         return "raises", (f"has {len(data)} dimensions but the model input is {len(expected)}-D "
                           f"{want} (samples first{axes}); reshape it, e.g. x.reshape({target})")
     consumers = first_consumers(model)
-    if consumers and all(layer.name in WEIGHTED_LAST_AXIS for layer in consumers) \
+    if consumers and all(layer.spec.weights_last_axis for layer in consumers) \
             and is_known(data[-1]) and is_known(expected[-1]) and data[-1] != expected[-1]:
         return "raises", (f"has {data[-1]} features on its last axis but the model input {want} "
                           f"has {expected[-1]}, and the first layer's weights are sized for "

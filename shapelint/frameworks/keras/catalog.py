@@ -29,6 +29,9 @@ class LayerSpec:
     params: Optional[ParamsFn] = None
     kind: str = "layer"  # layer | merge | input | wrapper
     recurrent: bool = False
+    # Facts the rules read, kept with the layer rather than in name lists inside rules:
+    units_arg: Optional[str] = None  # the argument that sizes the output's last axis (units, filters)
+    weights_last_axis: bool = False  # weights sized by the input's last axis: another size fails
 
 
 # -- argument helpers -------------------------------------------------------------------
@@ -447,7 +450,7 @@ _SPECS: List[LayerSpec] = [
     _spec("Dense", positional=("units", "activation", "use_bias"),
           defaults={"activation": None, "use_bias": True}, ranks=frozenset({2, 3, 4, 5}),
           expects="input with at least 2 dimensions (batch, features)", output=_dense,
-          params=_dense_params),
+          params=_dense_params, units_arg="units", weights_last_axis=True),
     _spec("Activation", positional=("activation",), output=identity, params=_zero),
     _spec("Dropout", positional=("rate", "noise_shape", "seed"), output=identity, params=_zero),
     _spec("SpatialDropout1D", positional=("rate",), ranks=frozenset({3}), expects=SEQUENCE,
@@ -456,7 +459,8 @@ _SPECS: List[LayerSpec] = [
     _spec("Softmax", positional=("axis",), defaults={"axis": -1}, output=identity, params=_zero),
     *[
         _spec(rnn, positional=positional, defaults=dict(RNN_DEFAULTS, **extra), ranks=frozenset({3}),
-              expects=SEQUENCE, output=_recurrent, params=params, recurrent=True)
+              expects=SEQUENCE, output=_recurrent, params=params, recurrent=True, units_arg="units",
+              weights_last_axis=True)
         for rnn, extra, params, positional in [
             ("LSTM", {}, _rnn_params(4), ("units", "activation", "recurrent_activation", "use_bias")),
             ("GRU", {"reset_after": True}, _gru_params,
@@ -466,7 +470,7 @@ _SPECS: List[LayerSpec] = [
     ],
     _spec("Bidirectional", positional=("layer", "merge_mode"), defaults={"merge_mode": "concat"},
           ranks=frozenset({3}), expects=SEQUENCE, output=_bidirectional,
-          params=_wrapper_params(2), kind="wrapper"),
+          params=_wrapper_params(2), kind="wrapper", weights_last_axis=True),
     _spec("TimeDistributed", positional=("layer",), ranks=frozenset({3, 4, 5}),
           expects="input with a time axis: at least 3 dimensions (batch, timesteps, ...)",
           output=_time_distributed, params=_wrapper_params(1), kind="wrapper"),
@@ -475,9 +479,11 @@ _SPECS: List[LayerSpec] = [
     _spec("Embedding", positional=("input_dim", "output_dim"), output=_embedding,
           params=_embedding_params),
     _spec("Conv1D", positional=CONV_POSITIONAL, defaults=CONV_DEFAULTS, ranks=frozenset({3}),
-          expects="3-D input (batch, steps, channels)", output=_conv(1), params=_conv_params(1)),
+          expects="3-D input (batch, steps, channels)", output=_conv(1), params=_conv_params(1),
+          units_arg="filters", weights_last_axis=True),
     _spec("Conv2D", positional=CONV_POSITIONAL, defaults=CONV_DEFAULTS, ranks=frozenset({4}),
-          expects=IMAGE, output=_conv(2), params=_conv_params(2)),
+          expects=IMAGE, output=_conv(2), params=_conv_params(2), units_arg="filters",
+          weights_last_axis=True),
     *[
         _spec(f"{kind}Pooling{n}D", positional=("pool_size", "strides", "padding", "data_format"),
               # Keras 3: MaxPooling has a default pool size, AveragePooling requires one.
@@ -503,10 +509,10 @@ _SPECS: List[LayerSpec] = [
     ],
     _spec("BatchNormalization", positional=("axis",), defaults=NORM_DEFAULTS,
           ranks=frozenset({2, 3, 4, 5}), expects="input with at least 2 dimensions",
-          output=identity, params=_norm_params(2)),
+          output=identity, params=_norm_params(2), weights_last_axis=True),
     _spec("LayerNormalization", positional=("axis",), defaults=NORM_DEFAULTS,
           ranks=frozenset({2, 3, 4, 5}), expects="input with at least 2 dimensions",
-          output=identity, params=_norm_params(0)),
+          output=identity, params=_norm_params(0), weights_last_axis=True),
     _spec("ZeroPadding1D", positional=("padding",), defaults={"padding": 1}, ranks=frozenset({3}),
           expects="3-D input (batch, steps, channels)", output=_padding_1d, params=_zero),
     _spec("ZeroPadding2D", positional=("padding", "data_format"),
