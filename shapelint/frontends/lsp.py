@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
+import stat
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
 try:
     from lsprotocol import types
@@ -35,9 +38,11 @@ from shapelint import __version__
 from shapelint.confirm.run import CONFIRMED
 from shapelint.core.config import Config, ConfigError
 from shapelint.core.diagnostics import Diagnostic, Position
+from shapelint.core.files import read_source
 from shapelint.core.registry import docs_url
 from shapelint.frontends.facts import LayerFact, facts_at, layer_facts
 from shapelint.frontends.fixes import fixes_for
+from shapelint.engine import unreadable
 from shapelint.linter import Linter
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -90,15 +95,42 @@ class Documents:
                     type=types.MessageType.Error, message=f"shapelint: {exc}; using the defaults"))
             return replace(Config(), **{k: v for k, v in self.linter.overrides.items() if k == "confirm"})
 
-    def analysis(self, uri: str) -> Analysed:
+    def text_of(self, uri: str) -> Optional[Tuple[str, Optional[int], str]]:
+        """(text, version, path) of an open document, or of a regular file on disk that is
+        not too large; None for anything else (a FIFO, a device, a folder, an unreadable
+        file): reading those could block or never end."""
+        document = self.server.workspace.text_documents.get(uri)
+        if document is not None:
+            return document.source, document.version, document.path
+        path = self.server.workspace.get_text_document(uri).path
+        if not path:
+            return None
+        try:
+            text, _problem = read_source(Path(path), self.config_for(path).max_file_size) \
+                if stat.S_ISREG(os.stat(path).st_mode) else (None, None)
+        except OSError:
+            return None
+        return None if text is None else (text, None, path)
+
+    def lint_text(self, text: str, path: str, config: Config) -> List[Diagnostic]:
+        """The static findings, or one SL002 for a text over max-file-size (as on disk)."""
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > config.max_file_size:
+            return unreadable(path, f"file skipped: {size:,} bytes is over max-file-size "
+                                    f"({config.max_file_size:,} bytes)", config)
+        return self.linter.lint_text(text, path, config)
+
+    def analysis(self, uri: str) -> Optional[Analysed]:
         """The analysis of the document's current text (linted now if it has none yet)."""
-        document = self.server.workspace.get_text_document(uri)
+        found = self.text_of(uri)
+        if found is None:
+            return None
+        text, version, path = found
         current = self.analysed.get(uri)
-        if current is not None and current.version == document.version and current.text == document.source:
+        if current is not None and current.version == version and current.text == text:
             return current
-        config = self.config_for(document.path)
-        found = self.linter.lint_text(document.source, document.path, replace(config, confirm=False))
-        return Analysed(document.version, document.source, config, found)
+        config = self.config_for(path)
+        return Analysed(version, text, config, self.lint_text(text, path, replace(config, confirm=False)))
 
     # --- linting ---
 
@@ -126,12 +158,14 @@ class Documents:
     async def lint(self, uri: str, generation: int, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
-        document = self.server.workspace.get_text_document(uri)
-        text, version, path = document.source, document.version, document.path
-        config = self.config_for(path)
         loop = asyncio.get_running_loop()
+        source = await loop.run_in_executor(self.lint_pool, self.text_of, uri)
+        if source is None or not self.current(uri, generation):
+            return
+        text, version, path = source
+        config = self.config_for(path)
         try:
-            found = await loop.run_in_executor(self.lint_pool, self.linter.lint_text, text, path, config)
+            found = await loop.run_in_executor(self.lint_pool, self.lint_text, text, path, config)
         except Exception as exc:  # noqa: BLE001 - a bug on one text must not stop the server
             self.log(types.MessageType.Error, f"shapelint: internal error on {path}: {type(exc).__name__}: {exc}")
             return
@@ -238,11 +272,11 @@ def build_server() -> "LanguageServer":
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls, params: types.HoverParams):
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        path = document.path
-
         def compute():
             analysed = documents.analysis(params.text_document.uri)
+            if analysed is None:
+                return "", []
+            path = ls.workspace.get_text_document(params.text_document.uri).path
             return analysed.text, analysed.layer_facts(path)
 
         text, facts = await asyncio.get_running_loop().run_in_executor(documents.lint_pool, compute)
@@ -265,6 +299,8 @@ def build_server() -> "LanguageServer":
             return []
         def compute():
             analysed = documents.analysis(uri)
+            if analysed is None:
+                return [], []
             lines = _LINE_BREAK.split(analysed.text)
             out = []
             for diag in analysed.diagnostics:
