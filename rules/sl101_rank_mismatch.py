@@ -1,7 +1,7 @@
 from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.propagate import shape_producer
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import BuildFails
 
@@ -55,8 +55,9 @@ def check(ctx) -> None:
         got = format_shape(tensor.shape)
         ctx.report(
             app.node,
-            f"{layer.name}{inside} expects {expects} but receives {got} from "
-            f"{ctx.where(tensor.origin)}; {_fix(layer, tensor)}",
+            Message.of("{layer}{inside} expects {expects} but receives {received} from {source}; {advice}",
+                       layer=layer.name, inside=inside, expects=expects, received=got,
+                       source=ctx.where(tensor.origin), advice=_fix(layer, tensor)),
             related=[(tensor.origin.node if tensor.origin else None,
                       f"the {len(tensor.shape)}-D {got} input comes from here")],
             evidence=BuildFails(app, EXPECT),

@@ -1,5 +1,5 @@
 from shapelint.frameworks.keras.catalog import normalize_axis
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape, is_known, product
 from shapelint.frameworks.keras.evidence import BuildFails
 
@@ -42,7 +42,8 @@ def check(ctx) -> None:
             problem = _merge_problem(layer, shapes)
             if problem:
                 listed = ", ".join(f"{format_shape(t.shape)} from {ctx.where(t.origin)}" for t in app.inputs)
-                ctx.report(app.node, f"{layer.name} cannot merge {listed}: {problem}",
+                ctx.report(app.node, Message.of("{layer} cannot merge {inputs}: {problem}",
+                                                layer=layer.name, inputs=listed, problem=problem),
                            related=[(t.origin.node if t.origin else None,
                                      f"{format_shape(t.shape)} comes from here") for t in app.inputs],
                            evidence=BuildFails(app, MERGE_ERRORS))
@@ -63,9 +64,11 @@ def check(ctx) -> None:
             shown = format_shape(tuple(target))
             ctx.report(
                 app.node,
-                f"Reshape{shown} cannot take {format_shape(shape)} from {ctx.where(app.inputs[0].origin)}: "
-                f"{size} values per sample do not fit {'a multiple of ' if -1 in target else ''}{wanted}; "
-                f"the target shape excludes the batch axis and must hold the same number of values",
+                Message.of("Reshape{target} cannot take {received} from {source}: {size} values per sample "
+                           "do not fit {multiple}{wanted}; the target shape excludes the batch axis and "
+                           "must hold the same number of values",
+                           target=shown, received=format_shape(shape), source=ctx.where(app.inputs[0].origin),
+                           size=size, multiple="a multiple of " if -1 in target else "", wanted=wanted),
                 related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
                           f"{format_shape(shape)} comes from here")],
                 evidence=BuildFails(app, ("total size of the tensor must be unchanged",

@@ -1,5 +1,5 @@
 from shapelint.frameworks.keras.propagate import declared_input
-from shapelint.core.rule import Rule, keyword_node, render
+from shapelint.core.rule import Message, Rule, keyword_node, render
 from shapelint.core.shapes import format_shape, is_known
 from shapelint.frameworks.keras.evidence import ConstructionFails, InputIgnored
 
@@ -12,37 +12,41 @@ def _conflicts(layer):
     if layer.spec.kind == "input":
         given = layer.set
         if given("batch_shape") and (given("shape") or given("input_shape")):
-            yield "batch_shape", ConstructionFails(layer, BOTH), (
-                f"{layer.name} got both shape={render(layer.arg('shape') if given('shape') else layer.arg('input_shape'))} "
-                f"and batch_shape={render(layer.arg('batch_shape'))}; Keras rejects both at once: "
-                f"keep batch_shape (batch size included) or shape (batch size excluded)")
+            yield "batch_shape", ConstructionFails(layer, BOTH), Message.of(
+                "{layer} got both shape={shape} and batch_shape={batch_shape}; Keras rejects both at once: "
+                "keep batch_shape (batch size included) or shape (batch size excluded)", layer=layer.name,
+                shape=render(layer.arg("shape") if given("shape") else layer.arg("input_shape")),
+                batch_shape=render(layer.arg("batch_shape")))
         elif given("batch_shape") and given("batch_size") and layer.keras >= 3:
-            yield "batch_size", ConstructionFails(layer, BOTH), (
-                f"{layer.name} got both batch_size={render(layer.arg('batch_size'))} and "
-                f"batch_shape={render(layer.arg('batch_shape'))}; Keras 3 rejects both at once: "
-                f"put the batch size in batch_shape only")
+            yield "batch_size", ConstructionFails(layer, BOTH), Message.of(
+                "{layer} got both batch_size={batch_size} and batch_shape={batch_shape}; Keras 3 rejects "
+                "both at once: put the batch size in batch_shape only", layer=layer.name,
+                batch_size=render(layer.arg("batch_size")), batch_shape=render(layer.arg("batch_shape")))
         return
     if layer.keras >= 3:
         if given("input_dim") and given("input_shape"):
             yield "input_shape", ConstructionFails(layer, ("Unrecognized keyword arguments",),
-                                                   keep=("input_dim", "input_shape")), (
-                f"{layer.name} got both input_dim={render(layer.arg('input_dim'))} and "
-                f"input_shape={render(layer.arg('input_shape'))}; Keras 3 rejects input_shape next "
-                f"to input_dim: keep one (better, declare keras.Input(shape=...) first)")
+                                                   keep=("input_dim", "input_shape")), Message.of(
+                "{layer} got both input_dim={input_dim} and input_shape={input_shape}; Keras 3 rejects "
+                "input_shape next to input_dim: keep one (better, declare keras.Input(shape=...) first)",
+                layer=layer.name, input_dim=render(layer.arg("input_dim")),
+                input_shape=render(layer.arg("input_shape")))
         return
     shape, batch_shape = layer.arg("input_shape"), layer.arg("batch_input_shape")
     if given("input_shape") and given("batch_input_shape") and isinstance(shape, tuple) \
             and isinstance(batch_shape, tuple) and tuple(batch_shape[1:]) != tuple(shape):
-        yield "batch_input_shape", None, (
-            f"{layer.name} got input_shape={render(shape)} and batch_input_shape={render(batch_shape)}, "
-            f"which disagree; Keras 2 silently uses batch_input_shape and the data shaped for "
-            f"input_shape fails later: keep only batch_input_shape=(batch_size,) + input_shape")
+        yield "batch_input_shape", None, Message.of(
+            "{layer} got input_shape={input_shape} and batch_input_shape={batch_input_shape}, which "
+            "disagree; Keras 2 silently uses batch_input_shape and the data shaped for input_shape fails "
+            "later: keep only batch_input_shape=(batch_size,) + input_shape",
+            layer=layer.name, input_shape=render(shape), batch_input_shape=render(batch_shape))
     dim = layer.arg("input_dim")
     if given("input_dim") and given("input_shape") and isinstance(shape, tuple) and shape \
             and is_known(shape[-1]) and is_known(dim) and shape[-1] != dim:
-        yield "input_dim", None, (
-            f"{layer.name} got input_shape={render(shape)} and input_dim={dim}, which disagree; "
-            f"Keras 2 silently ignores input_dim: keep only input_shape")
+        yield "input_dim", None, Message.of(
+            "{layer} got input_shape={input_shape} and input_dim={input_dim}, which disagree; Keras 2 "
+            "silently ignores input_dim: keep only input_shape",
+            layer=layer.name, input_shape=render(shape), input_dim=dim)
 
 
 def _ignored_spec(ctx, app):
@@ -63,9 +67,10 @@ def _ignored_spec(ctx, app):
         return  # Keras 3 rejects the argument itself: SL301
     ctx.report(
         keyword_node(layer.node, arg),
-        f"{origin.what} is ignored: only the first layer of a Sequential model declares the "
-        f"input, so this {layer.name} receives {format_shape(actual)} from "
-        f"{ctx.where(app.inputs[0].origin)}; remove {arg} here (or move it to the first layer)",
+        Message.of("{declared} is ignored: only the first layer of a Sequential model declares the "
+                   "input, so this {layer} receives {received} from {source}; remove {arg} here (or "
+                   "move it to the first layer)", declared=origin.what, layer=layer.name,
+                   received=format_shape(actual), source=ctx.where(app.inputs[0].origin), arg=arg),
         related=[(app.inputs[0].origin.node if app.inputs[0].origin else None,
                   f"the actual input {format_shape(actual)} comes from here")],
         evidence=InputIgnored(app, arg, shape),

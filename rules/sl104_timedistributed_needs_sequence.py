@@ -1,5 +1,5 @@
 from shapelint.frameworks.keras.propagate import shape_producer
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import BuildFails
 
@@ -20,8 +20,9 @@ def check(ctx) -> None:
         got = format_shape(tensor.shape)
         ctx.report(
             app.node,
-            f"TimeDistributed needs input with a time axis, (batch, timesteps, ...), but receives "
-            f"{got} from {ctx.where(tensor.origin)}; {fix}",
+            Message.of("TimeDistributed needs input with a time axis, (batch, timesteps, ...), but "
+                       "receives {received} from {source}; {advice}",
+                       received=got, source=ctx.where(tensor.origin), advice=fix),
             related=[(tensor.origin.node if tensor.origin else None, f"the {got} input comes from here")],
             evidence=BuildFails(app, ("at least 3 dimensions",)),
         )

@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import BuildFails
 
@@ -38,9 +38,11 @@ def check(ctx) -> None:
                    f"layer (functional API: Input(batch_shape=(batch_size, {rest})))")
         ctx.report(
             app.node,
-            f"{stateful.name} is stateful=True, but the model's batch size is not fixed: its input "
-            f"is {format_shape(shape)}, from {ctx.where(source.origin)}; a stateful RNN keeps one "
-            f"state per row of the batch, so Keras needs to know how many rows there are: {fix}",
+            Message.of("{layer} is stateful=True, but the model's batch size is not fixed: its input "
+                       "is {shape}, from {source}; a stateful RNN keeps one state per row of the batch, "
+                       "so Keras needs to know how many rows there are: {advice}",
+                       layer=stateful.name, shape=format_shape(shape), source=ctx.where(source.origin),
+                       advice=fix),
             related=[(source.origin.node if source.origin else None,
                       f"the input {format_shape(source.shape)} is declared here without a batch size")],
             evidence=BuildFails(app, ("batch size must be static", "needs to know its batch size")),

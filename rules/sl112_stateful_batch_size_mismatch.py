@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import is_known
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, ON_BATCH, data_shape, facts, fixed_batch, stateful_layer
@@ -49,10 +49,13 @@ def check(ctx) -> None:
             continue
         ctx.report(
             call.node,
-            f"{call.method} feeds batches of {rows} rows ({said}) to a stateful model built for "
-            f"batches of exactly {batch} (the stateful {layer.name} at line {ctx.line(layer.node)}); "
-            f"Keras raises 'Expected batch size: {batch} - Received batch size: {rows}': "
-            + (f"pass batch_size={batch}" if call.method not in ON_BATCH else f"pass {batch} rows per call"),
+            Message.of("{method} feeds batches of {rows} rows ({why}) to a stateful model built for "
+                       "batches of exactly {batch} (the stateful {layer} at line {line}); Keras raises "
+                       "'Expected batch size: {batch} - Received batch size: {rows}': {advice}",
+                       method=call.method, rows=rows, why=said, batch=batch, layer=layer.name,
+                       line=ctx.line(layer.node),
+                       advice=f"pass batch_size={batch}" if call.method not in ON_BATCH
+                       else f"pass {batch} rows per call"),
             related=[(layer.node, f"stateful layer, batch size fixed to {batch}")],
             evidence=ModelCallFails(call.model, "predict_on_batch" if call.method in ON_BATCH else "predict",
                                     (rows,) + tuple(data_shape(found.x)[1:]), ("Expected batch size",),

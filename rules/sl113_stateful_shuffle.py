@@ -1,5 +1,5 @@
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
-from shapelint.core.rule import Rule, keyword_node
+from shapelint.core.rule import Message, Rule, keyword_node
 from shapelint.core.shapes import is_known
 from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, data_shape, facts, stateful_layer
 
@@ -24,10 +24,11 @@ def check(ctx) -> None:
         reset = "model.reset_states()" if call.model.keras < 3 else "layer.reset_states() on the stateful layers"
         ctx.report(
             where,
-            f"{given}, but the model has a stateful {layer.name} (line {ctx.line(layer.node)}): each "
-            f"batch's state is carried into the next batch, which after shuffling holds other "
-            f"sequences, so the model learns from state that belongs to a different sequence; "
-            f"pass shuffle=False (and call {reset} between epochs)",
+            Message.of("{given}, but the model has a stateful {layer} (line {line}): each batch's state "
+                       "is carried into the next batch, which after shuffling holds other sequences, so "
+                       "the model learns from state that belongs to a different sequence; pass "
+                       "shuffle=False (and call {reset} between epochs)",
+                       given=given, layer=layer.name, line=ctx.line(layer.node), reset=reset),
             related=[(layer.node, "the stateful layer")],
             fix=FixPlan("Pass shuffle=False to fit", UNSAFE, SetArgument(call.node, "shuffle", False)),
         )

@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import is_known
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, data_shape, facts, fixed_batch, stateful_layer
@@ -20,10 +20,12 @@ def check(ctx) -> None:
         samples = data[0]
         ctx.report(
             call.node,
-            f"{call.method} on {samples} samples in batches of {batch}: the last batch has only "
-            f"{samples % batch} rows, and the stateful {layer.name} (line {ctx.line(layer.node)}) "
-            f"needs exactly {batch}; trim the data to a multiple of {batch} "
-            f"(x[:{samples - samples % batch}]) or use a batch size that divides {samples}",
+            Message.of("{method} on {samples} samples in batches of {batch}: the last batch has only "
+                       "{rest} rows, and the stateful {layer} (line {line}) needs exactly {batch}; trim "
+                       "the data to a multiple of {batch} (x[:{trimmed}]) or use a batch size that "
+                       "divides {samples}",
+                       method=call.method, samples=samples, batch=batch, rest=samples % batch,
+                       layer=layer.name, line=ctx.line(layer.node), trimmed=samples - samples % batch),
             related=[(found.x.node, f"x has {samples} samples"), (layer.node, "the stateful layer")],
             evidence=ModelCallFails(call.model, "predict", (batch + samples % batch,) + tuple(data[1:]),
                                     ("Incompatible shapes", "Expected batch size"), batch_size=batch),

@@ -1,7 +1,7 @@
 from shapelint.frameworks import names
 from shapelint.frameworks.keras.catalog import channels_last, normalize_axis
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
-from shapelint.core.rule import Rule, keyword_node
+from shapelint.core.rule import Message, Rule, keyword_node
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import AllOnes
 from shapelint.interp.values import QualName
@@ -39,9 +39,9 @@ def check(ctx) -> None:
             continue
         ctx.report(
             keyword_node(layer.node, "activation"),
-            f"{layer.name}(1, activation=\"softmax\") always outputs 1.0: softmax "
-            f"divides each value by the sum over the last axis, which has a single unit here, "
-            f"so the model cannot learn anything; {FIX}",
+            Message.of("{layer}(1, activation=\"softmax\") always outputs 1.0: softmax divides each "
+                       "value by the sum over the last axis, which has a single unit here, so the "
+                       "model cannot learn anything; {advice}", layer=layer.name, advice=FIX),
             evidence=AllOnes(layer=layer),
             fix=_sigmoid(layer),
         )
@@ -61,8 +61,9 @@ def check(ctx) -> None:
             continue
         ctx.report(
             app.node,
-            f"softmax over axis {axis_arg} of {format_shape(tensor.shape)} (from "
-            f"{ctx.where(tensor.origin)}) always outputs 1.0: that axis has size 1; {FIX}",
+            Message.of("softmax over axis {axis} of {shape} (from {source}) always outputs 1.0: that "
+                       "axis has size 1; {advice}", axis=axis_arg, shape=format_shape(tensor.shape),
+                       source=ctx.where(tensor.origin), advice=FIX),
             related=[(tensor.origin.node if tensor.origin else None,
                       "the size-1 axis comes from here")],
             evidence=AllOnes(app=app),

@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.frameworks.torch.evidence import ImplicitSoftmaxDim, SoftmaxAcrossBatch
 from shapelint.frameworks.torch.catalog import SOFTMAX_LAYERS, as_int
 from shapelint.frameworks.torch.model import TorchTensor
@@ -13,10 +13,11 @@ def _report_implicit(ctx, layer, node, argument: str) -> None:
     call = _spelling(layer)
     ctx.report(
         node,
-        f"{call}({argument}) without dim: PyTorch guesses the axis from the input's rank (dim=0 "
-        f"for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; on "
-        f"a (batch, seq, classes) output it normalises across the batch; pass the class "
-        f"axis: {call}({argument}{', ' if argument else ''}dim=-1)",
+        Message.of("{call}({argument}) without dim: PyTorch guesses the axis from the input's rank "
+                   "(dim=0 for 0-D, 1-D and 3-D input, else dim=1) and warns that this is deprecated; "
+                   "on a (batch, seq, classes) output it normalises across the batch; pass the class "
+                   "axis: {call}({arguments}dim=-1)",
+                   call=call, argument=argument, arguments=f"{argument}, " if argument else ""),
         evidence=ImplicitSoftmaxDim(layer),
     )
 
@@ -48,10 +49,11 @@ def check(ctx) -> None:
         since = f" (axis 0 is the batch since {ctx.where(origin)})" if origin is not None else ""
         ctx.report(
             app.node,
-            f"{_spelling(layer)} over dim=0 normalises across the batch: its input is "
-            f"(batch, {', '.join('?' if d is None else str(d) for d in hyps[0].dims[1:])}){since}, so each "
-            f"sample's scores are divided by the other samples' scores and the predictions depend "
-            f"on what else is in the batch; use dim=1 (or dim=-1) for the classes",
+            Message.of("{call} over dim=0 normalises across the batch: its input is (batch, {sizes}){since}, "
+                       "so each sample's scores are divided by the other samples' scores and the "
+                       "predictions depend on what else is in the batch; use dim=1 (or dim=-1) for the "
+                       "classes", call=_spelling(layer),
+                       sizes=", ".join("?" if d is None else str(d) for d in hyps[0].dims[1:]), since=since),
             related=[(origin.node if origin else None, "the batch axis comes from here")],
             evidence=SoftmaxAcrossBatch(app),
         )

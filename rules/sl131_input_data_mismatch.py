@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape, is_known
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, first_consumers, fixed_batch, model_input
@@ -56,9 +56,10 @@ def check(ctx) -> None:
             evidence = ModelCallFails(call.model, "predict", samples, ERRORS, check=check)
             ctx.report(
                 call.node,
-                f"{call.method}: x {format_shape(data)} (from {x.what} at line {ctx.line(x.node)}) "
-                f"{problem}; the model input {format_shape(tensor.shape)} comes from "
-                f"{ctx.where(tensor.origin)}",
+                Message.of("{method}: x {x_shape} (from {x_from} at line {x_line}) {problem}; the model "
+                           "input {input_shape} comes from {source}",
+                           method=call.method, x_shape=format_shape(data), x_from=x.what, x_line=ctx.line(x.node),
+                           problem=problem, input_shape=format_shape(tensor.shape), source=ctx.where(tensor.origin)),
                 related=[(x.node, f"x gets its shape {format_shape(data)} here"),
                          (tensor.origin.node if tensor.origin else None,
                           f"the model input {format_shape(tensor.shape)} is declared here")],

@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape, is_known
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, fixed_batch, loss_of, model_input, model_output
@@ -86,8 +86,10 @@ def check(ctx) -> None:
             continue
         if x is not None and x and y and _differs(x[0], y[0]):
             ctx.report(call.node,
-                       f"{call.method}: x has {x[0]} samples but y has {y[0]} (from {found.y.what} at "
-                       f"line {ctx.line(found.y.node)}); Keras raises 'Data cardinality is ambiguous'",
+                       Message.of("{method}: x has {x_samples} samples but y has {y_samples} (from {y_from} "
+                                  "at line {y_line}); Keras raises 'Data cardinality is ambiguous'",
+                                  method=call.method, x_samples=x[0], y_samples=y[0], y_from=found.y.what,
+                                  y_line=ctx.line(found.y.node)),
                        related=[(found.x.node, f"x {format_shape(x)}"), (found.y.node, f"y {format_shape(y)}")],
                        evidence=ModelCallFails(call.model, "fit", (4,) + tuple(x[1:]), ERRORS,
                                                y_shape=(5,) + tuple(y[1:]),
@@ -105,9 +107,11 @@ def check(ctx) -> None:
                                       y_shape=(samples,) + tuple(y[1:]), loss=loss) if fails else None
             ctx.report(
                 call.node,
-                f"{call.method}: targets y {format_shape(y)} (from {found.y.what} at line "
-                f"{ctx.line(found.y.node)}) {message}; the model outputs {format_shape(output.shape)} "
-                f"from {ctx.where(output.origin)}{'' if fails else ' (this trains without an error)'}",
+                Message.of("{method}: targets y {y_shape} (from {y_from} at line {y_line}) {problem}; the "
+                           "model outputs {output_shape} from {source}{silent}",
+                           method=call.method, y_shape=format_shape(y), y_from=found.y.what,
+                           y_line=ctx.line(found.y.node), problem=message, output_shape=format_shape(output.shape),
+                           source=ctx.where(output.origin), silent="" if fails else " (this trains without an error)"),
                 related=[(found.y.node, f"y gets its shape {format_shape(y)} here"),
                          (output.origin.node if output.origin else None,
                           f"the output {format_shape(output.shape)} comes from here")],

@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import facts, model_input
@@ -25,10 +25,11 @@ def check(ctx) -> None:
                     f"thrown away: assign it (data = data.batch(...))")
         ctx.report(
             call.node,
-            f"{call.method} gets a tf.data.Dataset that is never batched: from_tensor_slices at line "
-            f"{ctx.line(dataset.node)} yields one sample of shape {format_shape(element)} at a "
-            f"time, but the model wants batches {format_shape(tensor.shape)}; add .batch(32)"
-            f"{note}",
+            Message.of("{method} gets a tf.data.Dataset that is never batched: from_tensor_slices at line "
+                       "{line} yields one sample of shape {element} at a time, but the model wants batches "
+                       "{input_shape}; add .batch(32){note}",
+                       method=call.method, line=ctx.line(dataset.node), element=format_shape(element),
+                       input_shape=format_shape(tensor.shape), note=note),
             related=[(dataset.node, f"one element is {format_shape(element)}")],
             evidence=ModelCallFails(call.model, "dataset_predict", (4,) + tuple(element),
                                     ("Invalid input shape", "expected min_ndim", "incompatible")),

@@ -1,4 +1,4 @@
-from shapelint.core.rule import Rule
+from shapelint.core.rule import Message, Rule
 from shapelint.frameworks.torch.evidence import LayerRejectsInput
 from shapelint.frameworks.torch.catalog import describe
 
@@ -28,9 +28,10 @@ def check(ctx) -> None:
             related.append((layer.node, f"{describe(layer)} is built here"))
         ctx.report(
             app.node,
-            f"{describe(layer)}{built} expects {mismatch.param}={mismatch.expected} on "
-            f"{mismatch.axis} but receives {mismatch.got} {source}; make them agree: {fix}, or "
-            f"change the layer that produces {mismatch.got}",
+            Message.of("{layer}{built} expects {param}={expected} on {axis} but receives {got} {source}; "
+                       "make them agree: {advice}, or change the layer that produces {got}",
+                       layer=describe(layer), built=built, param=mismatch.param, expected=mismatch.expected,
+                       axis=mismatch.axis, got=mismatch.got, source=source, advice=fix),
             related=related,
             evidence=LayerRejectsInput(app),
         )

@@ -1,5 +1,5 @@
 from shapelint.core.fix import SAFE, DeclareBatchInput, FixPlan, RenameKeyword
-from shapelint.core.rule import Rule, keyword_node, render, source_text
+from shapelint.core.rule import Message, Rule, keyword_node, render, source_text
 from shapelint.frameworks.keras.evidence import CallArgumentFails, ConstructionFails, ModelMethodMissing
 from shapelint.interp.values import LayerVal, SequentialVal
 
@@ -43,29 +43,29 @@ def _layer_messages(layer: LayerVal, declares_input: bool):
     """(argument, message) for every argument Keras 3 rejects on this layer."""
     name = layer.name
     if layer.given("batch_input_shape"):
-        yield "batch_input_shape", (
-            f"batch_input_shape was removed in Keras 3 ({name} raises 'Unrecognized keyword "
-            f"arguments'): remove it, and declare the input as the model's first element: "
-            f"{_declared(layer)}")
+        yield "batch_input_shape", Message.of(
+            "batch_input_shape was removed in Keras 3 ({layer} raises 'Unrecognized keyword arguments'): "
+            "remove it, and declare the input as the model's first element: {declare}",
+            layer=name, declare=_declared(layer))
     if layer.given("batch_size"):
-        yield "batch_size", (
-            f"batch_size on a layer was removed in Keras 3 ({name} raises 'Unrecognized keyword "
-            f"arguments'): remove it, and declare the input as the model's first element: "
-            f"{_declared(layer)}")
+        yield "batch_size", Message.of(
+            "batch_size on a layer was removed in Keras 3 ({layer} raises 'Unrecognized keyword "
+            "arguments'): remove it, and declare the input as the model's first element: {declare}",
+            layer=name, declare=_declared(layer))
     if layer.given("input_length") and name != "Embedding":
-        yield "input_length", (
-            f"input_length was removed in Keras 3 ({name} raises 'Unrecognized keyword "
-            f"arguments'): remove it; the timesteps belong in the model's input: "
-            f"{_timesteps_features(layer)}")
+        yield "input_length", Message.of(
+            "input_length was removed in Keras 3 ({layer} raises 'Unrecognized keyword arguments'): "
+            "remove it; the timesteps belong in the model's input: {declare}",
+            layer=name, declare=_timesteps_features(layer))
     if layer.given("input_dim") and layer.spec.recurrent and declares_input:
-        yield "input_dim", (
-            f"input_dim on the first layer means input_shape=({_code(layer, 'input_dim')},) in "
-            f"Keras 3, a 2-D input that an RNN cannot take (Keras 2 read it as the number of "
-            f"features): declare {_timesteps_features(layer)} instead")
+        yield "input_dim", Message.of(
+            "input_dim on the first layer means input_shape=({input_dim},) in Keras 3, a 2-D input "
+            "that an RNN cannot take (Keras 2 read it as the number of features): declare {declare} "
+            "instead", input_dim=_code(layer, "input_dim"), declare=_timesteps_features(layer))
     for old, new in KERAS1_RENAMES.items():
         if layer.given(old) and old not in layer.spec.positional:  # Embedding's output_dim is real
-            yield old, (f"{old}= is a Keras 1 argument that Keras 3 does not know (a TypeError or "
-                        f"'Unrecognized keyword arguments'): use {new}=")
+            yield old, Message.of("{old}= is a Keras 1 argument that Keras 3 does not know (a TypeError "
+                                  "or 'Unrecognized keyword arguments'): use {new}=", old=old, new=new)
 
 
 def _first_layers(analysis) -> set:
@@ -103,15 +103,15 @@ def check(ctx) -> None:
         for old, new in FIT_RENAMES.items():
             if old in call.kwargs:
                 ctx.report(keyword_node(call.node, old),
-                           f"{call.method}({old}=...) is a Keras 1 argument that Keras 3 and tf_keras "
-                           f"reject with a TypeError: use {new}=",
+                           Message.of("{method}({old}=...) is a Keras 1 argument that Keras 3 and tf_keras "
+                                      "reject with a TypeError: use {new}=", method=call.method, old=old, new=new),
                            evidence=CallArgumentFails(call, old, (old,)),
                            fix=FixPlan(f"Rename {old}= to {new}=", SAFE, RenameKeyword(call.node, old, new)))
         if call.method == "reset_states" and call.model.keras >= 3:
             ctx.report(call.node,
-                       "Keras 3 models have no reset_states() (AttributeError): reset the stateful "
-                       "layers instead: for layer in model.layers: if getattr(layer, 'stateful', "
-                       "False): layer.reset_states()",
+                       Message.of("Keras 3 models have no reset_states() (AttributeError): reset the "
+                                  "stateful layers instead: for layer in model.layers: if getattr(layer, "
+                                  "'stateful', False): layer.reset_states()"),
                        evidence=ModelMethodMissing(("has no attribute 'reset_states'",)))
 
 

@@ -21,7 +21,7 @@ from shapelint.core.fix import Span
 from shapelint.interp.interpreter import Interpreter
 from shapelint.core.noqa import noqa_lines, silenced
 from shapelint.core.registry import all_rules
-from shapelint.core.rule import RuleContext
+from shapelint.core.rule import Message, RuleContext
 from shapelint.confirm.probe import Unsynthesizable
 
 # A file that mentions none of these is not parsed at all: it cannot build a model.
@@ -97,10 +97,11 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
                 for node, message in finding.related
             )
             fix = finding.fix.located(locator.span) if finding.fix is not None else None
-            diagnostics.append(Diagnostic(finding.code, finding.message, path,
+            message = finding.message
+            diagnostics.append(Diagnostic(finding.code, str(message), path,
                                           locator.start(finding.node), locator.end(finding.node),
                                           related, probe=_probe(finding, config) if config.confirm else None,
-                                          fix=fix))
+                                          fix=fix, args=message.args if isinstance(message, Message) else ()))
     return _filter(diagnostics, source, path, config)
 
 

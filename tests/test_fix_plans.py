@@ -85,3 +85,11 @@ def test_no_fix_where_the_rule_attaches_none():
     """, "SL101")
     assert diag.fix is None
     assert [f.preferred for f in fixes_for(source, diag, CONFIG)] == [False]  # only # noqa
+
+
+def test_messages_carry_their_arguments_by_name():
+    _, diag = _only(STACKED, "SL101")
+    args = dict(diag.args)
+    assert args["layer"] == "LSTM" and args["received"] == "(None, 32)"
+    assert args["source"] == "LSTM at line 5, which returns only its last step"
+    assert diag.to_dict()["args"] == args

@@ -35,6 +35,8 @@ class Diagnostic:
     confirmed_by: Optional[str] = None  # "TensorFlow 2.21", "PyTorch 2.13"
     probe: Any = field(default=None, compare=False, repr=False)  # synthesize.Probe or a reason
     fix: Any = field(default=None, compare=False, repr=False)  # core.fix.FixPlan, located
+    # The message's arguments by name (core.rule.Message): what a tool reads instead of the words.
+    args: Tuple[Tuple[str, Any], ...] = field(default=(), compare=False)
 
     def suffix(self) -> str:
         """The text output's short verdict."""
@@ -55,6 +57,7 @@ class Diagnostic:
             "code": self.code,
             "name": rule.name if rule else None,
             "message": self.message,
+            "args": dict(self.args),
             "filename": self.path,
             "location": {"row": self.start.line, "column": self.start.column},
             "end_location": {"row": self.end.line, "column": self.end.column},

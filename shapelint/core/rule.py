@@ -39,6 +39,22 @@ class Rule:
         return "\n".join(parts) + "\n"
 
 
+@dataclass(frozen=True)
+class Message:
+    """A finding's words as a template and its arguments (pyflakes' ``messages.py``): rendered
+    to text at the edge; JSON output, tests and tools read the arguments, not the wording."""
+
+    template: str
+    args: Tuple[Tuple[str, Any], ...]
+
+    @classmethod
+    def of(cls, template: str, **args: Any) -> "Message":
+        return cls(template, tuple(args.items()))
+
+    def __str__(self) -> str:
+        return self.template.format(**dict(self.args))
+
+
 class Evidence:
     """What a finding claims, in terms its framework can rebuild and run.  One subclass per
     kind of claim, owned by the framework (``frameworks/keras/evidence.py``,
@@ -55,7 +71,7 @@ class Evidence:
 class Finding:
     code: str
     node: Any
-    message: str
+    message: Any  # a Message, or plain text
     related: List[Tuple[Any, str]] = field(default_factory=list)
     evidence: Optional[Evidence] = None  # what confirmation should show
     fix: Optional[FixPlan] = None  # what would make it right
@@ -83,7 +99,7 @@ class RuleContext:
             return "an earlier layer"
         return f"{origin.what} at line {self.line(origin.node)}{origin.note}"
 
-    def report(self, node, message: str, related: Sequence[Tuple[Any, str]] = (),
+    def report(self, node, message: Any, related: Sequence[Tuple[Any, str]] = (),
                evidence: Optional[Evidence] = None, fix: Optional[FixPlan] = None) -> None:
         self.findings.append(Finding(self.code, node, message,
                                      [r for r in related if r[0] is not None], evidence, fix))
