@@ -19,7 +19,7 @@ from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.fix import Span
 from shapelint.interp.interpreter import Interpreter
-from shapelint.core.noqa import noqa_lines, silenced
+from shapelint.core.noqa import file_noqa, noqa_lines, silenced
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
 from shapelint.confirm.probe import Unsynthesizable
@@ -131,13 +131,14 @@ def syntax_error(exc: cst.ParserSyntaxError, source: str, path: str) -> Diagnost
 
 def _filter(diagnostics, source: str, path: str, config: Config) -> List[Diagnostic]:
     noqa = noqa_lines(source)
+    whole_file = file_noqa(source)
     seen = set()
     kept = []
     for diag in sorted(diagnostics, key=Diagnostic.sort_key):
         key = (diag.code, diag.start, diag.end)
         if key in seen or not config.enabled(diag.code, path):
             continue
-        if silenced(noqa.get(diag.start.line), diag.code):
+        if silenced(noqa.get(diag.start.line), diag.code) or silenced(whole_file, diag.code):
             continue
         seen.add(key)
         kept.append(diag)

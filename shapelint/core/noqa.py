@@ -7,6 +7,10 @@ from typing import Dict, FrozenSet, Optional
 # flake8's syntax: "# noqa" alone silences the line; "# noqa: SL101, SL102" only those codes.
 NOQA_COMMENT = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 ALL = frozenset({"*"})
+# ruff's file-level form, on a line of its own: "# shapelint: noqa" silences the whole file,
+# "# shapelint: noqa: SL301" only those codes in it.
+_FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*shapelint:[ \t]*noqa(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?[ \t]*$",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def noqa_lines(source: str) -> Dict[int, FrozenSet[str]]:
@@ -29,3 +33,15 @@ def silenced(codes: Optional[FrozenSet[str]], code: str) -> bool:
     if codes is None:
         return False
     return codes is ALL or code in codes
+
+
+def file_noqa(source: str) -> Optional[FrozenSet[str]]:
+    """Codes silenced in the whole file by ``# shapelint: noqa`` lines (``ALL`` for a bare one)."""
+    if "shapelint" not in source:
+        return None
+    codes: set = set()
+    for match in _FILE_NOQA.finditer(source):
+        if not match.group("codes"):
+            return ALL
+        codes.update(c.upper() for c in re.split(r"[,\s]+", match.group("codes")) if c)
+    return frozenset(codes) if codes else None
