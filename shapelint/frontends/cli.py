@@ -12,6 +12,7 @@ from shapelint.core.config import Config, ConfigError, find_pyproject, load_conf
 from shapelint.confirm.run import REFUTED, confirm
 from shapelint.core.files import discover
 from shapelint.frontends.formats import FORMATS, render, statistics
+from shapelint.linter import Linter
 from shapelint.core.registry import all_rules, rule_by_name_or_code
 from shapelint.batch.runner import STDIN, lint_paths
 
@@ -37,10 +38,12 @@ def _jobs(text: str) -> Optional[int]:
 def check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shapelint",
-        description="Find tensor-shape and model-configuration bugs in Keras code.",
-        epilog="Other commands: 'shapelint rule CODE' prints a rule's documentation "
-               "('shapelint rule --all' lists the rules); 'shapelint summary PATH' prints a "
-               "static model.summary() of every model found.",
+        description="Find tensor-shape and model-configuration bugs in Keras / tf.keras and "
+                    "PyTorch code, and confirm them on real TensorFlow and PyTorch.",
+        epilog="Commands: 'shapelint [check] PATH...' lints (the default); 'shapelint rule CODE' "
+               "prints a rule's documentation ('shapelint rule --all' lists the rules); "
+               "'shapelint summary PATH' prints a static model.summary() of every model found; "
+               "'shapelint server' runs the language server (LSP) on standard input and output.",
     )
     parser.add_argument("paths", nargs="*", type=Path,
                         help="files or directories (default: .); '-' reads standard input")
@@ -152,9 +155,9 @@ def run_summary(argv: Sequence[str]) -> int:
     parser.add_argument("--target-keras", help="Keras major version: 2 or 3 (default 3)")
     args = parser.parse_args(argv)
     try:
-        config = load_config(find_pyproject(Path.cwd()))
-        if args.target_keras is not None:
-            config = replace(config, target_keras=parse_target(args.target_keras, "--target-keras"))
+        overrides = {} if args.target_keras is None else {
+            "target_keras": parse_target(args.target_keras, "--target-keras")}
+        config = Linter(overrides=overrides).config_for(None)
     except ConfigError as exc:
         print(f"shapelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
