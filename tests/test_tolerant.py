@@ -46,3 +46,13 @@ def test_a_dangling_indent_is_removed():
 def test_valid_code_and_hopeless_code_are_left_alone():
     assert repair("x = 1\n") is None
     assert repair("this is prose\n" * 30) is None  # more broken lines than MAX_REPAIRS
+
+
+def test_a_pasted_function_that_lost_its_indentation_runs_as_module_code():
+    source = ("import tensorflow as tf\ndef build_model(vocab_size, units):\n"
+              "model = tf.keras.Sequential([tf.keras.layers.Embedding(vocab_size, 8)])\nreturn model\n")
+    fixed = repair(source)
+    assert fixed is not None and _parses(fixed.text)
+    lines = fixed.text.splitlines()
+    assert lines[1] == f"build_model = vocab_size = units = {UNKNOWN_NAME}" and lines[2].startswith("model = ")
+    assert lines[3] == ""  # the return only leaves the function: the model stays known

@@ -2,7 +2,7 @@
 
 Code as people paste it holds lines Python rejects: IPython magics (``%matplotlib inline``),
 shell escapes (``!pip install keras``), Python 2 ``print x`` statements, a stray line of
-prose, a dangling indent.  ``repair`` finds each offending line with CPython's own parser (fast),
+prose, a dangling indent, a block whose body lost its indentation.  ``repair`` finds each offending line with CPython's own parser (fast),
 replaces it, keeping line numbers, and tries again, a bounded number of times.
 
 Replacing a line must never invent a value: a line that may have assigned or changed a name
@@ -24,6 +24,8 @@ UNKNOWN_NAME = "__shapelint_unknown__"  # never bound: the interpreter reads it 
 _IDENTIFIER = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)")
 _INERT = re.compile(r"^\s*(?:[%!]|print\s+[^\s(=]|print\s*$)")  # magics, shell escapes, py2 print
 _STRING = re.compile(r"('[^'\n]*'|\"[^\"\n]*\")")
+_BLOCK_OPENER = re.compile(r"^expected an indented block after .* on line (\d+)$")
+_OUTSIDE_FUNCTION = ("'return' outside function", "'yield' outside function")
 _ASSIGN = re.compile(r"(?<![=!<>])=(?!=)")
 _IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(.+)$", re.MULTILINE)
 
@@ -82,12 +84,19 @@ def repair(source: str) -> Optional[Repair]:
         if error is None:
             return result if result.lines else None
         number = error.lineno
+        opener = _BLOCK_OPENER.search(error.msg or "")
+        if opener:  # pasted code that lost its indentation: the opener goes, its body stays
+            number = int(opener.group(1))
         if number is None or not 1 <= number <= len(lines) or number in result.lines:
             return None
         result.errors.append((number, max(error.offset or 1, 1), error.msg))
         result.lines.append(number)
         original = lines[number - 1]
         ending = original[len(original.rstrip("\r\n")):]
-        lines[number - 1] = _replacement(original.rstrip("\r\n"), error.msg == "unexpected indent", imported) + ending
+        if error.msg in _OUTSIDE_FUNCTION:  # a function body pasted at module level: it only leaves
+            lines[number - 1] = ending
+        else:
+            lines[number - 1] = _replacement(original.rstrip("\r\n"), error.msg == "unexpected indent",
+                                             imported) + ending
         result.text = "".join(lines)
     return None
