@@ -25,7 +25,7 @@ _IDENTIFIER = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)")
 _INERT = re.compile(r"^\s*(?:[%!]|print\s+[^\s(=]|print\s*$)")  # magics, shell escapes, py2 print
 _STRING = re.compile(r"('[^'\n]*'|\"[^\"\n]*\")")
 _BLOCK_OPENER = re.compile(r"^expected an indented block after .* on line (\d+)$")
-_OUTSIDE_FUNCTION = ("'return' outside function", "'yield' outside function")
+_MODULE_RETURN = re.compile(r"^(?:return|yield)\b[^\n]*", re.MULTILINE)
 _ASSIGN = re.compile(r"(?<![=!<>])=(?!=)")
 _IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(.+)$", re.MULTILINE)
 
@@ -78,25 +78,28 @@ def repair(source: str) -> Optional[Repair]:
     within ``MAX_REPAIRS`` lines (or is fine as it is)."""
     lines = source.splitlines(keepends=True)
     imported = _imported_names(source)
+    opened = False
     result = Repair(source)
     for _ in range(MAX_REPAIRS):
         error = _syntax_error(result.text)
         if error is None:
-            return result if result.lines else None
+            if not result.lines:
+                return None
+            if opened:  # the function's return now sits at module level: it only leaves the function
+                result.text = _MODULE_RETURN.sub("", result.text)
+            return result
         number = error.lineno
         opener = _BLOCK_OPENER.search(error.msg or "")
         if opener:  # pasted code that lost its indentation: the opener goes, its body stays
             number = int(opener.group(1))
+            opened = True
         if number is None or not 1 <= number <= len(lines) or number in result.lines:
             return None
         result.errors.append((number, max(error.offset or 1, 1), error.msg))
         result.lines.append(number)
         original = lines[number - 1]
         ending = original[len(original.rstrip("\r\n")):]
-        if error.msg in _OUTSIDE_FUNCTION:  # a function body pasted at module level: it only leaves
-            lines[number - 1] = ending
-        else:
-            lines[number - 1] = _replacement(original.rstrip("\r\n"), error.msg == "unexpected indent",
-                                             imported) + ending
+        lines[number - 1] = _replacement(original.rstrip("\r\n"), error.msg == "unexpected indent",
+                                         imported) + ending
         result.text = "".join(lines)
     return None
