@@ -2,7 +2,7 @@ from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import facts, model_input
-from shapelint.interp.values import DatasetVal
+from shapelint.frameworks.data.arrays import DatasetVal
 
 
 def check(ctx) -> None:

@@ -1,7 +1,7 @@
 from shapelint.core.fix import SAFE, DeclareBatchInput, FixPlan, RenameKeyword
 from shapelint.core.rule import Message, Rule, keyword_node, render, source_text
 from shapelint.frameworks.keras.evidence import CallArgumentFails, ConstructionFails, ModelMethodMissing
-from shapelint.interp.values import LayerVal, SequentialVal
+from shapelint.frameworks.keras.propagate import LayerVal, SequentialVal
 
 REJECTED = ("Unrecognized keyword arguments", "unexpected keyword argument",
             "missing 1 required positional argument")

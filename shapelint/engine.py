@@ -19,6 +19,7 @@ from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.fix import Span
 from shapelint.interp.interpreter import Interpreter
+from shapelint.frameworks import default_plugins
 from shapelint.core.noqa import file_noqa, noqa_lines, silenced
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
@@ -65,7 +66,7 @@ def mentions_framework(source: str) -> bool:
 def analyse(module: cst.Module, config: Config, source: Optional[str] = None) -> Analysis:
     analysis = Analysis(target_keras=config.target_keras)
     scan = source is None or _GLOBAL_STATEMENT.search(source) is not None
-    Interpreter(module, config.target_keras, analysis, scan_globals=scan).run()
+    Interpreter(module, config.target_keras, analysis, scan_globals=scan, plugins=default_plugins()).run()
     return analysis
 
 

@@ -7,7 +7,7 @@ import pytest
 from shapelint.core.analysis import Analysis
 from shapelint.interp.interpreter import Frame, Interpreter, Scope
 from shapelint.core.shapes import UNKNOWN_DIM
-from shapelint.interp.values import ArrayVal, DatasetVal
+from shapelint.frameworks.data.arrays import ArrayVal, DatasetVal
 
 Q = UNKNOWN_DIM
 

@@ -4,13 +4,8 @@ import os
 
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import keras  # noqa: E402 - CI installs TensorFlow; these tests must run there
-
-from shapelint.frameworks.keras import catalog  # noqa: E402
-from shapelint.interp.interpreter import make_layer  # noqa: E402
-
-L = keras.layers
+from shapelint.frameworks.keras import catalog
+from shapelint.frameworks.keras.propagate import make_layer
 
 CASES = [
     ("Dense", (7,), {}),
@@ -61,7 +56,17 @@ WRAPPED = [
 SHAPES = [(6,), (6, 8), (6, 8, 5), (6, 8, 5, 4)]
 
 
-def _keras_result(layer_factory, shape):
+@pytest.fixture(scope="module")
+def keras():
+    # Imported here, not at collection: `-m "not tensorflow"` never loads TensorFlow.  CI
+    # installs TensorFlow; the tests marked `tensorflow` must run there.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
+
+
+def _keras_result(keras, layer_factory, shape):
     try:
         model = keras.Sequential([keras.Input(shape=shape), layer_factory()])
     except Exception:  # noqa: BLE001 - Keras refusing the input is the fact measured
@@ -78,25 +83,28 @@ def _ours(layer, shape):
     return out, params
 
 
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"rank{len(s) + 1}")
 @pytest.mark.parametrize("name,args,kwargs", CASES, ids=[f"{c[0]}{c[2] or ''}" for c in CASES])
-def test_layer_matches_keras(name, args, kwargs, shape):
+def test_layer_matches_keras(keras, name, args, kwargs, shape):
     spec = catalog.LAYERS[name]
     ours = _ours(make_layer(spec, None, list(args), dict(kwargs), False, 3), shape)
-    theirs = _keras_result(lambda: getattr(L, name)(*args, **kwargs), shape)
+    theirs = _keras_result(keras, lambda: getattr(keras.layers, name)(*args, **kwargs), shape)
     assert (ours is None) == (theirs is None), f"catalog accepts={ours is not None}, keras={theirs is not None}"
     if ours is not None:
         assert ours[0] == theirs[0]
         assert ours[1] == theirs[1]
 
 
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"rank{len(s) + 1}")
 @pytest.mark.parametrize("wrapper,name,args,kwargs", WRAPPED, ids=[f"{w[0]}-{w[1]}" for w in WRAPPED])
-def test_wrapper_matches_keras(wrapper, name, args, kwargs, shape):
+def test_wrapper_matches_keras(keras, wrapper, name, args, kwargs, shape):
     inner = make_layer(catalog.LAYERS[name], None, list(args), dict(kwargs), False, 3)
     outer = make_layer(catalog.LAYERS[wrapper], None, [inner], {}, False, 3)
     ours = _ours(outer, shape)
-    theirs = _keras_result(lambda: getattr(L, wrapper)(getattr(L, name)(*args, **kwargs)), shape)
+    layers = keras.layers
+    theirs = _keras_result(keras, lambda: getattr(layers, wrapper)(getattr(layers, name)(*args, **kwargs)), shape)
     if ours is not None and ours[0] is None:
         ours = None  # the wrapper accepts the rank but the inner layer cannot: also a failure
     assert (ours is None) == (theirs is None)

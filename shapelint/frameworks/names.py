@@ -1,4 +1,7 @@
-"""What a qualified name means: Keras layers, models, Input, numpy constructors.
+"""What a qualified name means: Keras layers, models, Input, numpy constructors, torch.nn.
+
+The plug-ins (``keras/plugin.py``, ``torch/plugin.py``, ``data/plugin.py``) turn a meaning's
+``kind`` into the handler the interpreter calls.
 
 Every import spelling of Keras is mapped onto one canonical ``keras.`` prefix first
 (``tensorflow.keras``, ``tf.keras`` after ``import tensorflow as tf``, ``tf_keras``,
@@ -107,6 +110,11 @@ def torch_meaning(parts) -> Optional[Meaning]:
 
 def star_exports(module: str):
     """Names a ``from MODULE import *`` brings in that shapelint models."""
+    exported = keras_star_exports(module)
+    return exported if exported is not None else torch_star_exports(module)
+
+
+def keras_star_exports(module: str):
     name, _ = canonical(module)
     if name == "keras.layers" or (name.startswith("keras.layers.")):
         return set(catalog.LAYERS) | set(catalog.ALIASES) | set(catalog.MERGE_FUNCTIONS) | {"Input"}
@@ -114,6 +122,11 @@ def star_exports(module: str):
         return {"Sequential", "Model"}
     if name == "keras":
         return {"Sequential", "Model", "Input"}
+    return None
+
+
+def torch_star_exports(module: str):
+    name, _ = canonical(module)
     if name == "torch.nn":
         return set(torch_catalog.LAYERS) | {"Module", "Sequential", "ModuleList"}
     return None

@@ -11,7 +11,8 @@ from shapelint.core.config import Config
 from shapelint.engine import Locator, analyse
 from shapelint.frameworks.keras.propagate import upstream
 from shapelint.core.shapes import Tensor, format_shape
-from shapelint.interp.values import FunctionalModelVal, LayerVal, ListVal, SequentialVal
+from shapelint.interp.values import ListVal
+from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal
 
 
 @dataclass

@@ -1,13 +1,16 @@
-"""Abstract values of the extraction interpreter.
+"""Abstract values of the interpreter core, and the protocol every modelled value answers.
 
 Plain Python literals (int, float, str, bool, None, tuple) stand for themselves.  Everything
-the interpreter cannot determine is ``UNKNOWN``; the other classes here are the few objects
-shapelint models: names bound to framework APIs, layers, models, tensors, numpy arrays, lists
-and user functions.
+the interpreter cannot determine is ``UNKNOWN``.  The core models only Python itself: names
+bound to module attributes (``QualName``), lists being built, user functions and bound
+methods.  Framework plug-ins (``shapelint.frameworks``) define their own values (layers,
+models, tensors, arrays) as subclasses of ``AbstractValue``: the interpreter asks a value what
+calling it, reading or setting an attribute, calling a method or subscripting it gives,
+instead of testing its class.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 
@@ -28,14 +31,74 @@ class _Unknown:
 
 UNKNOWN = _Unknown()
 MAX_UNROLL = 64  # loop iterations and range() lengths followed one by one
+MISSING = object()  # a name or attribute absent from one branch's state
 
 
 def is_unknown(value: Any) -> bool:
     return value is UNKNOWN
 
 
+class AbstractValue:
+    """What the interpreter asks of a value.  ``interp`` is the ``Interpreter``, ``node`` the
+    LibCST node at hand, ``frame`` the current ``Frame``; ``opaque`` says that ``*args`` /
+    ``**kwargs`` of unknown content were passed.  The defaults describe a value shapelint
+    knows nothing about: calls let their arguments escape and give ``UNKNOWN``.
+
+    Mutable values (whose state branches may change) also implement ``state`` /
+    ``set_state`` / ``make_uncertain`` and are journaled with ``interp.touch(value)`` before
+    every change."""
+
+    def call(self, interp, args, kwargs, opaque, node, frame) -> Any:
+        interp.escape_all(args, kwargs)
+        return UNKNOWN
+
+    def attribute(self, interp, name: str, node, frame) -> Any:
+        return UNKNOWN
+
+    def call_method(self, interp, name: str, args, kwargs, opaque, node, frame) -> Any:
+        interp.escape_all(args, kwargs)
+        return UNKNOWN
+
+    def subscript(self, interp, node, frame) -> Any:
+        return interp.subscript_sequence(self, node, frame)
+
+    def length(self) -> Optional[int]:
+        """``len(value)`` when known."""
+        return None
+
+    def set_attribute(self, interp, name: str, value) -> bool:
+        """``value.name = ...``: True when the value recorded it (nothing escapes then)."""
+        return False
+
+    def mutated(self, interp, target, frame) -> None:
+        """``value.attr = ...`` outside shapelint's view: what was recorded may no longer hold."""
+
+    def attributes_replaced(self, interp) -> None:
+        """``setattr(value, ...)`` / ``delattr(value, ...)``."""
+
+    def escape(self, interp) -> None:
+        """The value reaches code shapelint does not follow."""
+
+    def discarded(self, node) -> None:
+        """The value of an expression statement, thrown away."""
+
+    # -- mutable values -----------------------------------------------------------------
+    def state(self) -> Any:
+        raise TypeError(f"{type(self).__name__} is not mutable")
+
+    def set_state(self, state) -> None:
+        raise TypeError(f"{type(self).__name__} is not mutable")
+
+    def make_uncertain(self) -> None:
+        """Forget what is known (the interpreter journals the value first)."""
+
+    def merge_states(self, states) -> Any:
+        """The state after branches that disagree, or None: the value becomes uncertain."""
+        return None
+
+
 @dataclass(frozen=True)
-class QualName:
+class QualName(AbstractValue):
     """A name bound to a module attribute, e.g. ``tensorflow.keras.layers.LSTM``."""
 
     name: str
@@ -43,113 +106,73 @@ class QualName:
     def child(self, attr: str) -> "QualName":
         return QualName(f"{self.name}.{attr}")
 
+    def attribute(self, interp, name, node, frame):
+        return self.child(name)
 
-@dataclass(eq=False)
-class LayerVal:
-    """One construction of a catalogued Keras layer, with its literal arguments."""
-
-    spec: Any  # catalog.LayerSpec
-    node: Any  # the libcst Call
-    args: Dict[str, Any]
-    opaque: bool = False  # **kwargs of unknown content: every unnamed argument is unknown
-    keras: int = 3  # the Keras major version this construction targets
-    inner: Optional["LayerVal"] = None  # the layer wrapped by TimeDistributed / Bidirectional
-    alias: str = ""  # the name it was called by, when not the class name (``Input``)
-    extra_args: bool = False  # positional arguments beyond those the catalog names
-
-    def arg(self, name: str) -> Any:
-        if name in self.args:
-            return self.args[name]
-        if self.opaque:
-            return UNKNOWN
-        return self.spec.defaults.get(name)
-
-    def given(self, name: str) -> bool:
-        """Written in the call (even as ``None``: Keras 3 rejects ``batch_size=None`` too)."""
-        return name in self.args
-
-    def set(self, name: str) -> bool:
-        """Given with a known value other than ``None`` (what Keras' ``is not None`` checks
-        see).  An unknown value might be None: not set, as far as any rule is concerned."""
-        return name in self.args and self.args[name] is not None and self.args[name] is not UNKNOWN
-
-    def input_spec(self, name: str) -> bool:
-        """``name`` declares the input shape here: set, and not one of the layer's own
-        parameters (``Embedding(input_dim=...)`` is a vocabulary size, not an input shape)."""
-        return self.set(name) and name not in self.spec.positional
-
-    @property
-    def name(self) -> str:
-        return self.alias or self.spec.name
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        return interp.call_qualname(self, args, kwargs, opaque, node, frame)
 
 
 @dataclass(eq=False)
-class UnknownLayer:
-    """A layer shapelint does not model (custom, Lambda without output_shape, unresolved)."""
-
-    node: Any = None
-
-
-@dataclass(eq=False)
-class SequentialVal:
-    """A ``Sequential`` model as it is being built."""
-
-    node: Any
-    keras: int = 3
-    entries: List[Any] = field(default_factory=list)  # LayerVal | model | UnknownLayer
-    input: Any = None  # Tensor fed to the first layer, when known
-    output: Any = None  # Tensor after the last layer
-    uncertain: bool = False  # mutated where shapelint could not follow
-
-
-@dataclass(eq=False)
-class FunctionalModelVal:
-    node: Any
-    inputs: Any
-    outputs: Any
-    keras: int = 3
-
-
-@dataclass(eq=False)
-class ArrayVal:
-    """A numpy array whose shape is known."""
-
-    shape: tuple
-    node: Any = None
-    what: str = "array"
-
-
-@dataclass(eq=False)
-class DatasetVal:
-    """A ``tf.data.Dataset`` built from arrays: its element shapes and whether it is batched."""
-
-    element: Any  # shape tuple, tuple of shape tuples (x, y), or None when unknown
-    batch: Any  # None: never batched; an int, or UNKNOWN, once .batch() was called
-    node: Any  # the from_tensor_slices call
-    samples: Any = None  # number of elements, a dim
-    batched_at: Any = None  # the .batch() call
-    source: Any = None  # the dataset this one was derived from
-    discarded_batch: Any = None  # a .batch() call on this dataset whose result was thrown away
-
-
-@dataclass(eq=False)
-class ListVal:
+class ListVal(AbstractValue):
     """A Python list literal being built (``layers = []; layers.append(...)``)."""
 
     items: Optional[List[Any]]  # None once shapelint lost track of it
 
+    def attribute(self, interp, name, node, frame):
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if self.items is not None and not opaque:
+            if name == "append" and len(args) == 1:
+                interp.touch(self)
+                self.items.append(args[0])
+                return None
+            if name == "extend" and len(args) == 1 and sequence_items(args[0]) is not None:
+                interp.touch(self)
+                self.items.extend(sequence_items(args[0]))
+                return None
+        interp.make_uncertain(self)
+        for value in args:
+            interp.escape(value)
+        return UNKNOWN
+
+    def escape(self, interp):
+        items = self.items
+        interp.make_uncertain(self)
+        for item in items or ():
+            interp.escape(item)
+
+    def mutated(self, interp, target, frame):
+        interp.make_uncertain(self)
+
+    def state(self):
+        return None if self.items is None else tuple(self.items)
+
+    def set_state(self, state):
+        self.items = None if state is None else list(state)
+
+    def make_uncertain(self):
+        self.items = None
+
 
 @dataclass(eq=False)
-class FunctionVal:
+class FunctionVal(AbstractValue):
     node: Any
     scope: Any  # the scope the function was defined in
     defaults: Dict[str, Any]
 
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        return interp.call_function(self, args, kwargs, opaque, node, frame)
+
 
 @dataclass(eq=False)
-class BoundMethod:
+class BoundMethod(AbstractValue):
     receiver: Any
     name: str
+
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        return interp.call_method(self.receiver, self.name, args, kwargs, opaque, node, frame)
 
 
 def sequence_items(value) -> Optional[List[Any]]:
@@ -161,3 +184,22 @@ def sequence_items(value) -> Optional[List[Any]]:
     if isinstance(value, range) and len(value) <= MAX_UNROLL:
         return list(value)
     return None
+
+
+def is_literal(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    return isinstance(value, tuple) and all(is_literal(v) for v in value)
+
+
+def is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def same(a, b) -> bool:
+    """The same object, or equal literals of the same type."""
+    if a is b:
+        return True
+    if is_literal(a) and is_literal(b):
+        return type(a) is type(b) and a == b
+    return False

@@ -1,4 +1,5 @@
-"""Shapes of the data: numpy arrays, Keras' built-in datasets and ``tf.data`` pipelines.
+"""Shapes of the data: numpy arrays (``ArrayVal``), Keras' built-in datasets and ``tf.data``
+pipelines (``DatasetVal``).
 
 Only what the code makes certain: ``np.zeros((4, 5, 1))``, ``np.array([[1, 2], [3, 4]])``,
 ``X.reshape(4, 5, 1)``, ``numpy.reshape(X, (X.shape[0], look_back, 1))`` (whose first axis is
@@ -7,10 +8,89 @@ Anything else is ``UNKNOWN``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional
 
+import libcst as cst
+
 from shapelint.core.shapes import UNKNOWN_DIM, is_known
-from shapelint.interp.values import UNKNOWN, ArrayVal, DatasetVal, ListVal, sequence_items
+from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
+
+# numpy methods that change an array's shape in place.
+IN_PLACE_ARRAY_METHODS = {"resize"}
+
+
+@dataclass(eq=False)
+class ArrayVal(AbstractValue):
+    """A numpy array whose shape is known."""
+
+    shape: tuple
+    node: Any = None
+    what: str = "array"
+
+    def attribute(self, interp, name, node, frame):
+        if name == "shape":
+            return tuple(UNKNOWN if d is UNKNOWN_DIM else d for d in self.shape)
+        if name == "T":
+            return ArrayVal(tuple(reversed(self.shape)), node, self.what)
+        if name == "ndim":
+            return len(self.shape)
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if name in IN_PLACE_ARRAY_METHODS and isinstance(node.func, cst.Attribute) \
+                and isinstance(node.func.value, cst.Name):
+            frame.scope.bind(node.func.value.value, UNKNOWN)
+            return None
+        return array_method(self, name, args, kwargs, opaque, node)
+
+    def subscript(self, interp, node, frame):
+        """``X[:, 0]``, ``X[10:]``, ``X[i]`` on an array of known shape."""
+        parts = []
+        for element in node.slice:
+            index = element.slice
+            if isinstance(index, cst.Index):
+                value = interp.eval(index.value, frame)
+                if not (isinstance(value, int) and not isinstance(value, bool)):
+                    return UNKNOWN  # a fancy index, a mask, None/newaxis, Ellipsis...
+                parts.append(value)
+            else:
+                bounds = [interp.eval(p, frame) if p is not None else None
+                          for p in (index.lower, index.upper, index.step)]
+                known = all(b is None or (isinstance(b, int) and not isinstance(b, bool)) for b in bounds)
+                parts.append(slice(*bounds) if known else UNKNOWN_SLICE)
+        shape = index_shape(self.shape, parts)
+        return UNKNOWN if shape is None else ArrayVal(shape, node, "a slice")
+
+    def length(self):
+        return self.shape[0] if self.shape and is_known(self.shape[0]) else None
+
+    def mutated(self, interp, target, frame):
+        if isinstance(target.value, cst.Name):  # `X.shape = (...)`
+            frame.scope.bind(target.value.value, UNKNOWN)
+
+
+@dataclass(eq=False)
+class DatasetVal(AbstractValue):
+    """A ``tf.data.Dataset`` built from arrays: its element shapes and whether it is batched."""
+
+    element: Any  # shape tuple, tuple of shape tuples (x, y), or None when unknown
+    batch: Any  # None: never batched; an int, or UNKNOWN, once .batch() was called
+    node: Any  # the from_tensor_slices call
+    samples: Any = None  # number of elements, a dim
+    batched_at: Any = None  # the .batch() call
+    source: Any = None  # the dataset this one was derived from
+    discarded_batch: Any = None  # a .batch() call on this dataset whose result was thrown away
+
+    def attribute(self, interp, name, node, frame):
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        return UNKNOWN if opaque else dataset_method(self, name, args, kwargs, node)
+
+    def discarded(self, node):
+        if self.source is not None and self.batched_at is node:
+            self.source.discarded_batch = node  # `data.batch(32)` on its own line
 
 
 def _int(value) -> bool:

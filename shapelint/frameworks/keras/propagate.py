@@ -1,4 +1,5 @@
-"""Symbolic shape propagation: apply catalogued layers to symbolic tensors.
+"""Keras values (layers, Sequential and functional models) and symbolic shape propagation:
+apply catalogued layers to symbolic tensors.
 
 Called by the extraction interpreter whenever a layer meets a tensor (``model.add``,
 ``Sequential([...])``, ``layer(x)``); every application is recorded in the ``Analysis`` with
@@ -7,17 +8,175 @@ valid for it yields a tensor of unknown shape, so one mistake is reported once.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
 
 from shapelint.frameworks.keras import catalog
-from shapelint.core.analysis import Analysis, Application
+from shapelint.core.analysis import Analysis, Application, ModelCall
+from shapelint.frameworks.data.arrays import ArrayVal
 from shapelint.frameworks.keras.catalog import dim_of, shape_of
 from shapelint.core.shapes import Origin, Tensor, format_shape
-from shapelint.interp.values import (
-    UNKNOWN, ArrayVal, FunctionalModelVal, LayerVal, ListVal, SequentialVal, UnknownLayer, sequence_items,
-)
+from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
 
 INPUT_SPEC_ARGS = ("input_shape", "batch_input_shape", "input_dim", "input_length", "batch_size")
+# Methods of a model that do not change its structure.
+MODEL_METHODS_PURE = {
+    "compile", "summary", "save", "save_weights", "load_weights", "get_weights",
+    "set_weights", "count_params", "to_json", "get_config", "get_layer", "evaluate_generator",
+    "predict_generator", "fit_generator", "export", "reset_metrics",
+}
+# Methods of a model the training rules judge: recorded as ``ModelCall``.
+MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
+               "reset_states"}
+
+
+# -- Keras values ---------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class LayerVal(AbstractValue):
+    """One construction of a catalogued Keras layer, with its literal arguments."""
+
+    spec: Any  # catalog.LayerSpec
+    node: Any  # the libcst Call
+    args: Dict[str, Any]
+    opaque: bool = False  # **kwargs of unknown content: every unnamed argument is unknown
+    keras: int = 3  # the Keras major version this construction targets
+    inner: Optional["LayerVal"] = None  # the layer wrapped by TimeDistributed / Bidirectional
+    alias: str = ""  # the name it was called by, when not the class name (``Input``)
+    extra_args: bool = False  # positional arguments beyond those the catalog names
+
+    def arg(self, name: str) -> Any:
+        if name in self.args:
+            return self.args[name]
+        if self.opaque:
+            return UNKNOWN
+        return self.spec.defaults.get(name)
+
+    def given(self, name: str) -> bool:
+        """Written in the call (even as ``None``: Keras 3 rejects ``batch_size=None`` too)."""
+        return name in self.args
+
+    def set(self, name: str) -> bool:
+        """Given with a known value other than ``None`` (what Keras' ``is not None`` checks
+        see).  An unknown value might be None: not set, as far as any rule is concerned."""
+        return name in self.args and self.args[name] is not None and self.args[name] is not UNKNOWN
+
+    def input_spec(self, name: str) -> bool:
+        """``name`` declares the input shape here: set, and not one of the layer's own
+        parameters (``Embedding(input_dim=...)`` is a vocabulary size, not an input shape)."""
+        return self.set(name) and name not in self.spec.positional
+
+    @property
+    def name(self) -> str:
+        return self.alias or self.spec.name
+
+    # -- what the interpreter asks --
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        return apply_layer_call(interp.analysis, self, args, node)
+
+    def attribute(self, interp, name, node, frame):
+        return BoundMethod(self, name)
+
+    def mutated(self, interp, target, frame):
+        self.args = {}
+        self.opaque = True  # every argument is unknown from now on
+
+
+def make_layer(spec, node, args, kwargs, opaque, keras) -> LayerVal:
+    named = dict(kwargs)
+    for index, value in enumerate(args):
+        if index < len(spec.positional):
+            named.setdefault(spec.positional[index], value)
+    inner = named.get("layer")
+    return LayerVal(spec=spec, node=node, args=named, opaque=opaque, keras=keras,
+                    inner=inner if isinstance(inner, LayerVal) else None,
+                    extra_args=len(args) > len(spec.positional))
+
+
+@dataclass(eq=False)
+class UnknownLayer(AbstractValue):
+    """A layer shapelint does not model (custom, Lambda without output_shape, unresolved)."""
+
+    node: Any = None
+
+
+class _Model(AbstractValue):
+    """What Sequential and functional models share: calling one, and ``fit``/``compile``."""
+
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        return apply_model(interp.analysis, self, args[0] if args else UNKNOWN, node)
+
+    def attribute(self, interp, name, node, frame):
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if name in MODEL_CALLS or name == "compile":
+            interp.analysis.model_calls.append(ModelCall(self, name, node, list(args), dict(kwargs), opaque))
+            return UNKNOWN  # data is read, never changed: nothing escapes
+        if name in MODEL_METHODS_PURE:
+            return UNKNOWN
+        return self.changed_by(interp)
+
+    def changed_by(self, interp):
+        """Any other method call: it may have changed the model."""
+        return UNKNOWN
+
+
+@dataclass(eq=False)
+class SequentialVal(_Model):
+    """A ``Sequential`` model as it is being built."""
+
+    node: Any
+    keras: int = 3
+    entries: List[Any] = field(default_factory=list)  # LayerVal | model | UnknownLayer
+    input: Any = None  # Tensor fed to the first layer, when known
+    output: Any = None  # Tensor after the last layer
+    uncertain: bool = False  # mutated where shapelint could not follow
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if name == "add" and args and not opaque:
+            interp.touch(self)
+            sequential_add(interp.analysis, self, args[0], node)
+            return None
+        if name == "build" and not opaque:
+            shape = args[0] if args else kwargs.get("input_shape", UNKNOWN)
+            interp.touch(self)
+            sequential_build(interp.analysis, self, shape, node)
+            return None
+        return super().call_method(interp, name, args, kwargs, opaque, node, frame)
+
+    def changed_by(self, interp):
+        interp.make_uncertain(self)
+        return UNKNOWN
+
+    def escape(self, interp):
+        interp.make_uncertain(self)
+
+    def mutated(self, interp, target, frame):
+        interp.make_uncertain(self)
+
+    def state(self):
+        return (tuple(self.entries), self.input, self.output, self.uncertain)
+
+    def set_state(self, state):
+        entries, self.input, self.output, self.uncertain = state
+        self.entries = list(entries)
+
+    def make_uncertain(self):
+        self.entries = self.entries + [UnknownLayer()]
+        self.output = Tensor(None)
+        self.uncertain = True
+
+
+@dataclass(eq=False)
+class FunctionalModelVal(_Model):
+    node: Any
+    inputs: Any
+    outputs: Any
+    keras: int = 3
+
+
+# -- propagation ----------------------------------------------------------------------------
 
 
 def _tuple_shape(value) -> Optional[tuple]:

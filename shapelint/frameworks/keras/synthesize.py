@@ -13,7 +13,8 @@ from shapelint.confirm.probe import Unsynthesizable, render_literal
 from shapelint.frameworks import names
 from shapelint.frameworks.keras.propagate import INPUT_SPEC_ARGS
 from shapelint.core.shapes import UNKNOWN_DIM
-from shapelint.interp.values import LayerVal, ListVal, QualName
+from shapelint.interp.values import ListVal, QualName
+from shapelint.frameworks.keras.propagate import LayerVal
 
 # Arguments that never change a shape: when their value is not a literal they are left out.
 _NEUTRAL_SUFFIXES = ("_initializer", "_regularizer", "_constraint")

@@ -7,7 +7,9 @@ from typing import Any, List, Optional
 
 from shapelint.frameworks.keras.propagate import upstream
 from shapelint.core.shapes import Tensor, is_known
-from shapelint.interp.values import UNKNOWN, ArrayVal, DatasetVal, FunctionalModelVal, LayerVal, SequentialVal
+from shapelint.interp.values import UNKNOWN
+from shapelint.frameworks.data.arrays import ArrayVal, DatasetVal
+from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal
 
 DEFAULT_BATCH_SIZE = 32  # fit / evaluate / predict without batch_size (Keras 2 and 3)
 ON_BATCH = ("train_on_batch", "test_on_batch", "predict_on_batch")

@@ -9,17 +9,25 @@ failure ends the chain (the output is unreachable), so one mistake is reported o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+import libcst as cst
+
 from shapelint.frameworks.torch import catalog as torch_catalog
+from shapelint.core.rule import source_text
 from shapelint.core.shapes import Origin, product
 from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch, as_int, unknown_hyp
-from shapelint.interp.values import UNKNOWN, ListVal
+from shapelint.interp.syntax import literal_int
+from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod
+
+# Tensor methods that keep the shape.
+TENSOR_IDENTITY_METHODS = {"contiguous", "float", "double", "half", "to", "cuda", "cpu", "detach", "clone",
+                           "relu", "sigmoid", "tanh", "requires_grad_", "long", "int", "bool"}
 
 
 @dataclass(eq=False)
-class TorchLayerVal:
+class TorchLayerVal(AbstractValue):
     """One construction of a catalogued ``torch.nn`` layer, with its literal arguments."""
 
     spec: Any  # torch_catalog.TorchSpec
@@ -39,6 +47,20 @@ class TorchLayerVal:
     def name(self) -> str:
         return self.spec.name
 
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        if self.name == "Bilinear":
+            if len(args) != 2 or kwargs or opaque:
+                return UNKNOWN
+            return apply_bilinear(interp.analysis, self, args[0], args[1], node)
+        output = apply_layer(interp.analysis, self, args[0] if args else UNKNOWN, node)
+        if (len(args) > 1 or kwargs or opaque) and not self.spec.returns_state and output is not DEAD:
+            return UNKNOWN  # `up(x, output_size=...)`: the input is checked, the output not known
+        return output
+
+    def mutated(self, interp, target, frame):
+        self.args = {}
+        self.opaque = True  # every argument is unknown from now on
+
 
 def make_layer(spec, node, args, kwargs, opaque, functional="", positional=None) -> TorchLayerVal:
     positional = spec.positional if positional is None else positional
@@ -50,46 +72,7 @@ def make_layer(spec, node, args, kwargs, opaque, functional="", positional=None)
 
 
 @dataclass(eq=False)
-class TorchSequentialVal:
-    node: Any
-    entries: Optional[List[Any]]  # None once shapelint lost track of it
-
-
-class TorchModuleListVal(ListVal):
-    """``nn.ModuleList``: a list as far as the interpreter is concerned."""
-
-
-@dataclass(eq=False)
-class OrderedDictVal:
-    values: Optional[List[Any]]
-
-
-@dataclass(eq=False)
-class TorchClassVal:
-    """A user class deriving from ``nn.Module``."""
-
-    node: Any
-    methods: Dict[str, Any]  # name -> FunctionVal
-    volatile: frozenset = frozenset()  # attributes some method other than __init__ assigns
-
-
-@dataclass(eq=False)
-class TorchModuleVal:
-    """An instance of a user ``nn.Module`` class: its attributes as set by ``__init__``."""
-
-    cls: TorchClassVal
-    node: Any
-    attrs: Dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(eq=False)
-class TorchBoundMethod:
-    instance: TorchModuleVal
-    function: Any  # FunctionVal
-
-
-@dataclass(eq=False)
-class TorchTensor:
+class TorchTensor(AbstractValue):
     """``hyps``: None when nothing is known (any rank), () when unreachable (an earlier
     layer already fails for every input)."""
 
@@ -102,6 +85,18 @@ class TorchTensor:
         if self.hyps is None:
             return tuple(unknown_hyp(rank, id(self)) for rank in range(1, torch_catalog.MAX_RANK + 1))
         return self.hyps
+
+    # -- what the interpreter asks --
+    def attribute(self, interp, name, node, frame):
+        if name in ("shape", "ndim"):
+            return known_shape(self, name)
+        return UNKNOWN if name in ("T", "mT", "data", "grad", "dtype", "device") else BoundMethod(self, name)
+
+    def subscript(self, interp, node, frame):
+        return index_tensor(interp, self, node, frame)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        return tensor_method(interp, self, name, args, kwargs, opaque, node, frame)
 
 
 def any_tensor() -> TorchTensor:
@@ -386,3 +381,86 @@ def index(tensor: TorchTensor, items: List[IndexItem], node, text: str) -> Torch
         parts += list(range(axis, hyp.rank))
         out.append(replace(hyp.rebuild(parts), steps=hyp.steps + (step,)))
     return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+
+
+# -- what the interpreter asks of a tensor ---------------------------------------------------
+
+def index_tensor(interp, tensor: TorchTensor, node: cst.Subscript, frame):
+    items = []
+    for element in node.slice:
+        part = element.slice
+        if isinstance(part, cst.Index):
+            if isinstance(part.value, cst.Ellipsis):
+                items.append(IndexItem("ellipsis", code="..."))
+                continue
+            value = interp.eval(part.value, frame)
+            if value is None:
+                items.append(IndexItem("none", code="None"))
+            elif isinstance(value, int) and not isinstance(value, bool) and part.star is None:
+                items.append(IndexItem("int", value, str(value)))
+            else:
+                return UNKNOWN  # a tensor, a list or an unknown index
+        else:
+            bounds = tuple(interp.eval(b, frame) if b is not None else None
+                           for b in (part.lower, part.upper, part.step))
+            if any(b is not None and b is not UNKNOWN and as_int(b) is None for b in bounds):
+                return UNKNOWN
+            literal = all(b is None or as_int(b) is not None for b in bounds)
+            code = ":".join("" if b is None else str(b) for b in bounds[:2]) + (
+                f":{bounds[2]}" if bounds[2] is not None else "")
+            items.append(IndexItem("slice", bounds, code if literal else None))
+    return index(tensor, items, node, source_text(node))
+
+
+def axis_size(interp, expr, frame) -> Optional[AxisOf]:
+    """``len(t)``, ``t.size(k)``, ``t.shape[k]`` with ``t`` a name or ``self.name``."""
+    tensor, axis = None, None
+    if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword:
+        if isinstance(expr.func, cst.Name) and expr.func.value == "len":
+            tensor, axis = expr.args[0].value, 0
+        elif isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "size":
+            tensor, axis = expr.func.value, literal_int(expr.args[0].value)
+    elif isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Attribute) \
+            and expr.value.attr.value == "shape" and len(expr.slice) == 1 \
+            and isinstance(expr.slice[0].slice, cst.Index):
+        tensor, axis = expr.value.value, literal_int(expr.slice[0].slice.value)
+    if axis is None or not isinstance(tensor, (cst.Name, cst.Attribute)) or \
+            not isinstance(tensor, cst.Name) and not isinstance(tensor.value, cst.Name):
+        return None
+    value = interp.eval(tensor, frame)
+    return AxisOf(value, axis) if isinstance(value, TorchTensor) else None
+
+
+def tensor_method(interp, tensor: TorchTensor, name, args, kwargs, opaque, node, frame):
+    if opaque:
+        return UNKNOWN
+    if name in ("view", "reshape") and not kwargs:
+        sizes = list(args)
+        if len(args) == 1 and isinstance(args[0], tuple):
+            sizes = list(args[0])
+        else:
+            for position, arg in enumerate(node.args):
+                sizes[position] = axis_size(interp, arg.value, frame) or sizes[position]
+        return view(tensor, sizes, node, source_text(node))
+    if name == "flatten":
+        start = args[0] if args else kwargs.get("start_dim", 0)
+        end = args[1] if len(args) > 1 else kwargs.get("end_dim", -1)
+        return flatten(tensor, start, end, node, source_text(node))
+    if name in TENSOR_IDENTITY_METHODS:
+        return tensor
+    if name in ("dim", "ndimension") and not args and not kwargs:
+        return known_shape(tensor, "ndim")
+    if name == "size" and not kwargs and len(args) <= 1:
+        shape = known_shape(tensor, "shape")
+        if not args or shape is UNKNOWN:
+            return shape
+        axis = as_int(args[0])
+        return shape[axis] if axis is not None and -len(shape) <= axis < len(shape) else UNKNOWN
+    if name in ("transpose", "permute", "unsqueeze", "squeeze") and not kwargs:
+        return reorder(tensor, name, list(args), node, source_text(node))
+    if name in ("softmax", "log_softmax") and (args or "dim" in kwargs):
+        spec = torch_catalog.LAYERS["Softmax" if name == "softmax" else "LogSoftmax"]
+        layer = make_layer(spec, node, args[:1], {k: v for k, v in kwargs.items() if k == "dim"},
+                           opaque, functional=name)
+        return apply_layer(interp.analysis, layer, tensor, node)
+    return UNKNOWN

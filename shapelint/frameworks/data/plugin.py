@@ -1,0 +1,46 @@
+"""The data plug-in: numpy arrays, ``tf.data.Dataset.from_tensor_slices``,
+``keras.utils.to_categorical`` and ``keras.datasets.*.load_data``."""
+from __future__ import annotations
+
+from functools import partial
+
+from shapelint.frameworks import names
+from shapelint.frameworks.data import arrays
+from shapelint.interp.plugins import Plugin
+from shapelint.interp.values import UNKNOWN
+
+
+def numpy_call(meaning, interp, args, kwargs, opaque, node, frame):
+    return arrays.numpy_call(meaning.name, args, kwargs, opaque, node)
+
+
+def dataset(meaning, interp, args, kwargs, opaque, node, frame):
+    return UNKNOWN if opaque else arrays.from_tensor_slices(args, kwargs, node)
+
+
+def to_categorical(meaning, interp, args, kwargs, opaque, node, frame):
+    return UNKNOWN if opaque else arrays.to_categorical(args, kwargs, node)
+
+
+def load_data(meaning, interp, args, kwargs, opaque, node, frame):
+    return arrays.dataset_load(meaning.name, node) if not args and not kwargs else UNKNOWN
+
+
+HANDLERS = {
+    "numpy": numpy_call,
+    "dataset": dataset,
+    "to_categorical": to_categorical,
+    "load_data": load_data,
+}
+
+
+class DataPlugin(Plugin):
+    name = "data"
+
+    def resolve(self, qualname):
+        meaning = names.meaning(qualname)
+        handler = HANDLERS.get(meaning.kind) if meaning is not None else None
+        return partial(handler, meaning) if handler is not None else None
+
+
+PLUGIN = DataPlugin()

@@ -1,0 +1,122 @@
+"""The PyTorch plug-in: ``torch.nn`` layers and containers, functional calls, tensor
+constructors, ``from torch.nn import *`` and ``class Net(nn.Module)``."""
+from __future__ import annotations
+
+from functools import partial
+
+from shapelint.core.rule import source_text
+from shapelint.frameworks import names
+from shapelint.frameworks.torch import catalog as torch_catalog
+from shapelint.frameworks.torch import model as torch_model
+from shapelint.frameworks.torch.model import TorchTensor
+from shapelint.frameworks.torch.modules import (
+    OrderedDictVal, TorchClassVal, TorchModuleListVal, TorchSequentialVal, run_sequential,
+)
+from shapelint.interp.plugins import Plugin
+from shapelint.interp.values import UNKNOWN, QualName, sequence_items
+
+
+def construct_layer(meaning, interp, args, kwargs, opaque, node, frame):
+    layer = torch_model.make_layer(torch_catalog.LAYERS[meaning.name], node, args, kwargs, opaque)
+    interp.analysis.torch_layers.append(layer)
+    return layer
+
+
+def construct_sequential(meaning, interp, args, kwargs, opaque, node, frame):
+    entries = None if opaque or kwargs else list(args)
+    if entries is not None and len(entries) == 1 and isinstance(entries[0], OrderedDictVal):
+        entries = entries[0].values
+    model = TorchSequentialVal(node, entries)
+    run_sequential(interp, model, torch_model.any_tensor(), frame, construction=True)
+    return model
+
+
+def construct_modulelist(meaning, interp, args, kwargs, opaque, node, frame):
+    if opaque or kwargs:
+        return TorchModuleListVal(None)
+    return TorchModuleListVal(sequence_items(args[0]) if args else [])
+
+
+def ordered_dict(meaning, interp, args, kwargs, opaque, node, frame):
+    pairs = sequence_items(args[0]) if len(args) == 1 and not kwargs and not opaque else None
+    if pairs is None or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        return OrderedDictVal(None)
+    return OrderedDictVal([p[1] for p in pairs])
+
+
+def softmax(meaning, interp, args, kwargs, opaque, node, frame):
+    """``F.softmax(x, dim=1)``: the module's check, applied at once."""
+    spec = torch_catalog.LAYERS[{"softmax": "Softmax", "log_softmax": "LogSoftmax",
+                                 "softmin": "Softmin"}[meaning.name]]
+    dim = {"dim": kwargs["dim"]} if "dim" in kwargs else {}
+    layer = torch_model.make_layer(spec, node, args[1:2], dim, opaque, functional=meaning.name)
+    return torch_model.apply_layer(interp.analysis, layer, args[0] if args else kwargs.get("input"), node)
+
+
+def pool(meaning, interp, args, kwargs, opaque, node, frame):
+    module, positional = torch_catalog.POOL_FUNCTIONS[meaning.name]
+    layer = torch_model.make_layer(torch_catalog.LAYERS[module], node, args[1:],
+                                   {k: v for k, v in kwargs.items() if k != "input"}, opaque,
+                                   functional=meaning.name, positional=positional)
+    return torch_model.apply_layer(interp.analysis, layer, args[0] if args else kwargs.get("input"), node)
+
+
+def elementwise(meaning, interp, args, kwargs, opaque, node, frame):
+    value = args[0] if args else kwargs.get("input", UNKNOWN)
+    return value if isinstance(value, TorchTensor) else UNKNOWN
+
+
+def flatten(meaning, interp, args, kwargs, opaque, node, frame):
+    if opaque or not args:
+        return UNKNOWN
+    start = args[1] if len(args) > 1 else kwargs.get("start_dim", 0)
+    end = args[2] if len(args) > 2 else kwargs.get("end_dim", -1)
+    return torch_model.flatten(torch_model.tensor_of(args[0]), start, end, node, source_text(node))
+
+
+def tensor(meaning, interp, args, kwargs, opaque, node, frame):
+    """``torch.randn(1, 3, 32, 32)``: a tensor of known shape."""
+    if opaque or "size" in kwargs or "out" in kwargs:
+        return UNKNOWN
+    return torch_model.exact(list(args), node, source_text(node))
+
+
+def unknown_result(meaning, interp, args, kwargs, opaque, node, frame):
+    return UNKNOWN
+
+
+HANDLERS = {
+    "torch_layer": construct_layer,
+    "torch_sequential": construct_sequential,
+    "torch_modulelist": construct_modulelist,
+    "ordered_dict": ordered_dict,
+    "torch_softmax": softmax,
+    "torch_pool": pool,
+    "torch_elementwise": elementwise,
+    "torch_flatten": flatten,
+    "torch_tensor": tensor,
+}
+
+
+class TorchPlugin(Plugin):
+    name = "torch"
+
+    def resolve(self, qualname):
+        meaning = names.meaning(qualname)
+        if meaning is None or not meaning.kind.startswith(("torch_", "ordered_dict")):
+            return None
+        return partial(HANDLERS.get(meaning.kind, unknown_result), meaning)
+
+    def star_exports(self, module):
+        return names.torch_star_exports(module)
+
+    def class_def(self, interp, node, bases, frame):
+        """A class deriving directly from ``nn.Module`` (others stay unknown)."""
+        for base in bases:
+            meaning = names.meaning(base.name) if isinstance(base, QualName) else None
+            if meaning is not None and meaning.kind == "torch_module" and len(bases) == 1:
+                return TorchClassVal(node, {})
+        return None
+
+
+PLUGIN = TorchPlugin()

@@ -1,0 +1,143 @@
+"""LibCST helpers of the interpreter core: names, parameters, bodies, assigned names."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+
+def dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def body(node):
+    body = node.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=body.body)]
+    return body.body
+
+
+def all_params(params: cst.Parameters) -> List[str]:
+    out = [p.name.value for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            out.append(star.name.value)
+    return out
+
+
+def with_defaults(params: cst.Parameters):
+    for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
+        if p.default is not None:
+            yield p
+
+
+def target_names(node) -> List[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        out = []
+        for element in node.elements:
+            out.extend(target_names(element.value))
+        return out
+    if isinstance(node, cst.StarredElement):
+        return target_names(node.value)
+    return []
+
+
+class _AssignedNames(cst.CSTVisitor):
+    def __init__(self):
+        self.names: List[str] = []
+
+    def visit_AssignTarget(self, node):
+        self.names.extend(target_names(node.target))
+
+    def visit_AugAssign(self, node):
+        self.names.extend(target_names(node.target))
+
+    def visit_AnnAssign(self, node):
+        self.names.extend(target_names(node.target))
+
+    def visit_For(self, node):
+        self.names.extend(target_names(node.target))
+
+    def visit_FunctionDef(self, node):
+        self.names.append(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node):
+        self.names.append(node.name.value)
+        return False
+
+
+def assigned_names(stmt) -> List[str]:
+    visitor = _AssignedNames()
+    stmt.visit(visitor)
+    return visitor.names
+
+
+class _JumpFinder(cst.CSTVisitor):
+    def __init__(self):
+        self.found = False
+
+    def visit_Break(self, node):
+        self.found = True
+
+    def visit_Continue(self, node):
+        self.found = True
+
+    def visit_For(self, node):
+        return False
+
+    def visit_While(self, node):
+        return False
+
+    def visit_FunctionDef(self, node):
+        return False
+
+
+class _GlobalFinder(cst.CSTVisitor):
+    def __init__(self):
+        self.names = set()
+
+    def visit_Global(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+
+def globals_declared(module) -> frozenset:
+    finder = _GlobalFinder()
+    module.visit(finder)
+    return frozenset(finder.names)
+
+
+def has_jump(body) -> bool:
+    finder = _JumpFinder()
+    body.visit(finder)
+    return finder.found
+
+
+def children(node):
+    """The child nodes of ``node``, in field order: LibCST's ``children`` runs a visitor."""
+    for name in node.__dataclass_fields__:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def literal_int(node) -> Optional[int]:
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+            and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value, 0)
+    return None
