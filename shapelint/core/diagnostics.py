@@ -4,11 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
+from shapelint.core.positions import Position
 
-@dataclass(frozen=True, order=True)
-class Position:
-    line: int  # 1-based
-    column: int  # 1-based, in characters
+__all__ = ["Diagnostic", "Position", "Related"]
 
 
 @dataclass(frozen=True)

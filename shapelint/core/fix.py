@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable, ClassVar, Dict, Optional, Tuple, Type
 
-from shapelint.core.diagnostics import Position
+from shapelint.core.positions import Position
 
 SAFE, UNSAFE = "safe", "unsafe"
 
