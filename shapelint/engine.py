@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from typing import List, Optional
 
 import libcst as cst
@@ -29,6 +30,9 @@ from shapelint.confirm.probe import Unsynthesizable
 FRAMEWORK_MARKERS = ("keras", "tensorflow", "torch")
 
 
+POSITION_RECURSION_LIMIT = 10_000
+
+
 class Locator:
     """Source positions of nodes, computed once per file and only if a finding needs them."""
 
@@ -39,6 +43,11 @@ class Locator:
     def _range(self, node):
         if self._positions is None:
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            # LibCST's position visitor recurses a few frames per level of an expression: a
+            # 500-term sum needs more than Python's default 1,000 (what the parser accepts is
+            # bounded by core.files.nesting_problem, far below this).
+            if sys.getrecursionlimit() < POSITION_RECURSION_LIMIT:
+                sys.setrecursionlimit(POSITION_RECURSION_LIMIT)
             self._positions = wrapper.resolve(PositionProvider)
         return self._positions[node]
 
@@ -59,8 +68,14 @@ class Locator:
 _GLOBAL_STATEMENT = re.compile(r"(?:^|;)[ \t]*(?:global|nonlocal)[ \t]+[A-Za-z_]", re.M)
 
 
+# Pasted code may name no framework at all (``model = Sequential()``, ``Dense(1)(x)``): a layer
+# or model construction lets it through too (snippet mode takes those names as Keras's).
+_PASTED_MARKERS = re.compile(r"\b(?:Sequential|Dense|LSTM|GRU|SimpleRNN|Conv[123]D|Embedding|TimeDistributed|"
+                             r"Bidirectional|Flatten|Input|Model|nn\.[A-Z]\w*)\s*\(")
+
+
 def mentions_framework(source: str) -> bool:
-    return any(marker in source for marker in FRAMEWORK_MARKERS)
+    return any(marker in source for marker in FRAMEWORK_MARKERS) or _PASTED_MARKERS.search(source) is not None
 
 
 def analyse(module: cst.Module, config: Config, source: Optional[str] = None) -> Analysis:

@@ -26,9 +26,13 @@ def expected(source: str) -> Set[Tuple[int, str]]:
     return found
 
 
-def config_for(source: str) -> Config:
+def config_for(source: str, **settings) -> Config:
+    """The configuration a test file asks for (``# shapelint-test: target-keras=2``), with
+    ``settings`` on top (``confirm=False``)."""
     match = _TARGET.search(source)
-    return Config(target_keras=int(match.group("target"))) if match else Config()
+    if match:
+        settings.setdefault("target_keras", int(match.group("target")))
+    return Config(**settings)
 
 
 def reported(source: str, path: str = "<test>", config: Config = None) -> Set[Tuple[int, str]]:

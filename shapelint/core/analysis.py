@@ -41,3 +41,6 @@ class Analysis:
     # PyTorch (torch_model.py)
     torch_layers: List[Any] = field(default_factory=list)  # every TorchLayerVal constructed
     torch_applications: List[Any] = field(default_factory=list)  # TorchApplication
+    # Snippet mode: names the file uses but never binds, taken as framework names (name ->
+    # the qualified name assumed), in the order first used.
+    assumed: Dict[str, str] = field(default_factory=dict)

@@ -55,6 +55,13 @@ class Message:
         return self.template.format(**dict(self.args))
 
 
+def assumption_note(assumed) -> str:
+    """' (assuming Dense is keras.layers.Dense: the file does not import it)'"""
+    items = [f"{name} is {qualified}" for name, qualified in assumed.items()]
+    shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
+    return f" (assuming {shown}: the file does not import {'it' if len(items) == 1 else 'them'})"
+
+
 class Evidence:
     """What a finding claims, in terms its framework can rebuild and run.  One subclass per
     kind of claim, owned by the framework (``frameworks/keras/evidence.py``,
@@ -101,6 +108,12 @@ class RuleContext:
 
     def report(self, node, message: Any, related: Sequence[Tuple[Any, str]] = (),
                evidence: Optional[Evidence] = None, fix: Optional[FixPlan] = None) -> None:
+        assumed = getattr(self.analysis, "assumed", None)
+        if assumed:  # snippet mode: say which names were taken for what
+            if not isinstance(message, Message):
+                message = Message.of("{text}", text=str(message))
+            message = Message(message.template + "{assumption}",
+                              message.args + (("assumption", assumption_note(assumed)),))
         self.findings.append(Finding(self.code, node, message,
                                      [r for r in related if r[0] is not None], evidence, fix))
 

@@ -25,10 +25,11 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position
 from shapelint.engine import lint_source
-from shapelint.core.fix import UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, SetArgument
+from shapelint.core.fix import SAFE, UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, SetArgument
 from shapelint.core.noqa import NOQA_COMMENT
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+TOOL_CODES = ("SL001", "SL002", "SL003")  # the tool's own diagnostics: no # noqa offered
 # Modules whose ``Input`` is keras.Input (what a ``from M import LSTM`` line can also import).
 _INPUT_MODULES = ("keras", "keras.layers", "tensorflow.keras", "tensorflow.keras.layers")
 
@@ -270,10 +271,15 @@ class _Rewrite(cst.CSTTransformer):
         if isinstance(original, cst.SimpleStatementLine) and original in self.before:
             return cst.FlattenSentinel([self.before[original], updated])
         if isinstance(original, (cst.List, cst.Tuple)) and original.elements and original.elements[0] in self.before:
-            first = updated.elements[0]
-            added = self.before[original.elements[0]].with_changes(comma=first.comma)
-            if isinstance(first.comma, cst.MaybeSentinel):
-                added = added.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            # The new first element is followed by what follows the opening bracket (a new line
+            # and the indentation, or a space), never by the old first element's comment.
+            opening = updated.lbracket.whitespace_after if isinstance(updated, cst.List) else updated.lpar[0].whitespace_after \
+                if updated.lpar else cst.SimpleWhitespace("")
+            if isinstance(opening, cst.ParenthesizedWhitespace):
+                after = opening.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+            else:
+                after = cst.SimpleWhitespace(" ")
+            added = self.before[original.elements[0]].with_changes(comma=cst.Comma(whitespace_after=after))
             return updated.with_changes(elements=[added, *updated.elements])
         if original is self.extend_import:
             *rest, last = updated.names
@@ -354,7 +360,11 @@ def _comment_lines(source: str) -> Optional[Set[int]]:
 
 
 def noqa_fix(source: str, diag: Diagnostic) -> Optional[Fix]:
-    """``# noqa: CODE`` at the end of the diagnostic's line, or CODE added to its noqa list."""
+    """``# noqa: CODE`` at the end of the diagnostic's line, or CODE added to its noqa list.
+    Not for the tool's own codes (a file that does not parse, cannot be read or analysed):
+    a comment cannot make those go away."""
+    if diag.code in TOOL_CODES:
+        return None
     lines = _LINE_BREAK.split(source)
     number = diag.start.line
     if not 1 <= number <= len(lines):
@@ -366,13 +376,13 @@ def noqa_fix(source: str, diag: Diagnostic) -> Optional[Fix]:
         if not match.group("codes"):
             return None  # a bare noqa already silences everything
         at = Position(number, match.end("codes") + 1)
-        return Fix(title, diag.code, (TextEdit(at, at, f", {diag.code}"),))
+        return Fix(title, diag.code, (TextEdit(at, at, f", {diag.code}"),), safety=SAFE)
     allowed = _comment_lines(source)
     if allowed is None or number not in allowed:
         return None
     stripped = text.rstrip()
     at, end = Position(number, len(stripped) + 1), Position(number, len(text) + 1)
-    return Fix(title, diag.code, (TextEdit(at, end, f"  # noqa: {diag.code}"),))
+    return Fix(title, diag.code, (TextEdit(at, end, f"  # noqa: {diag.code}"),), safety=SAFE)
 
 
 def fixes_for(source: str, diag: Diagnostic, config: Optional[Config] = None) -> List[Fix]:

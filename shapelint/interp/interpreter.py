@@ -30,6 +30,9 @@ __all__ = ["Interpreter", "Scope", "Frame", "BudgetExceeded"]
 
 MAX_CALL_DEPTH = 4
 STEP_BUDGET = 60_000  # statements interpreted per file before giving up (values go unknown)
+# Nesting of expressions evaluated one inside another: each level costs a few Python frames,
+# and real code nests a few dozen at most.
+MAX_EXPRESSION_DEPTH = 100
 
 
 class BudgetExceeded(Exception):
@@ -52,10 +55,14 @@ class Interpreter:
         self.pending_functions: List[Any] = []  # (FunctionDef or value with .standalone(), scope)
         self.queued: set = set()
         self.steps = 0
+        self.expression_depth = 0
+        self._bound_anywhere: Optional[set] = None
+        self._bound_computed = False
 
     # -- entry point ------------------------------------------------------------------
     def run(self) -> None:
         scope = Scope()
+        scope.fallback = self.assume_unbound
         if self.scan_globals:
             scope.rebound_elsewhere = syntax.globals_declared(self.module)
         try:
@@ -73,6 +80,21 @@ class Interpreter:
                     item.standalone(self, defining)
         except BudgetExceeded:
             pass
+
+    def assume_unbound(self, name: str) -> Any:
+        """Snippet mode: a framework name the file never binds (pasted code whose imports were
+        left out) means what the plug-ins say (``Dense``: ``keras.layers.Dense``); the finding
+        says so (``analysis.assumed``).  None for any other name."""
+        qualified = self.handlers.snippet_names.get(name)
+        if qualified is None:
+            return None
+        if not self._bound_computed:  # only files that use such a name pay for this pass
+            self._bound_anywhere = syntax.bound_names(self.module)
+            self._bound_computed = True
+        if self._bound_anywhere is None or name in self._bound_anywhere:
+            return None  # a star import, or bound somewhere: not ours to guess
+        self.analysis.assumed.setdefault(name, qualified)
+        return QualName(qualified)
 
     def analyse_standalone(self, fn: cst.FunctionDef, defining: Scope) -> None:
         scope = Scope(parent=defining, standalone=True)
@@ -314,11 +336,17 @@ class Interpreter:
         literal = operators.LITERALS.get(type(node))
         if literal is not None:
             return literal(node)
+        if self.expression_depth >= MAX_EXPRESSION_DEPTH:
+            return UNKNOWN  # a 500-term sum, 500 unary minus signs: unknown, not a RecursionError
         method = getattr(self, f"eval_{type(node).__name__}", None)
-        if method is None:
-            self.eval_children(node, frame)
-            return UNKNOWN
-        return method(node, frame)
+        self.expression_depth += 1
+        try:
+            if method is None:
+                self.eval_children(node, frame)
+                return UNKNOWN
+            return method(node, frame)
+        finally:
+            self.expression_depth -= 1
 
     def eval_children(self, node, frame: Frame) -> None:
         """Evaluate sub-expressions for their own sake (layer constructions inside a lambda,

@@ -25,17 +25,39 @@ _COMPARE = {
 }
 TRUTH_KNOWN = (bool, int, str, tuple)  # values whose truth the interpreter may test
 
+# Budgets: a constant the interpreter computes stays small, whatever the file asks
+# (``9 ** 9 ** 9``, ``2 ** 10 ** 10``, ``s = s + s`` 36 times).  Past them a value is unknown.
+MAX_INT = 10 ** 18  # no shape, size or count in real code is larger
+MAX_INT_DIGITS = 19
+MAX_SEQUENCE = 10_000  # items of a tuple or list, characters of a string
+
+
+def bounded(value):
+    """``value``, or UNKNOWN when it is past the budgets."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if -MAX_INT <= value <= MAX_INT else UNKNOWN
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else UNKNOWN
+    if isinstance(value, (tuple, str)):
+        return value if len(value) <= MAX_SEQUENCE else UNKNOWN
+    if isinstance(value, ListVal) and value.items is not None and len(value.items) > MAX_SEQUENCE:
+        return UNKNOWN
+    return value
+
 
 def _integer(node):
+    text = node.value.replace("_", "")
+    if len(text) > MAX_INT_DIGITS + 2:  # a 0x / 0o / 0b prefix
+        return UNKNOWN  # int() of thousands of digits is slow, or refused
     try:
-        return int(node.value.replace("_", ""), 0)
+        return bounded(int(text, 0))
     except ValueError:
         return UNKNOWN
 
 
 def _float(node):
     try:
-        return float(node.value.replace("_", ""))
+        return bounded(float(node.value.replace("_", "")))
     except ValueError:
         return UNKNOWN
 
@@ -69,15 +91,36 @@ def augmented(op_node, left, right):
     return binop(_AUGMENTED.get(type(op_node)), left, right)
 
 
+def _pow_too_big(left, right) -> bool:
+    """Whether ``left ** right`` could pass the budget (checked before computing it)."""
+    if not isinstance(right, int) or right < 0 or abs(left) <= 1:
+        return False
+    if isinstance(left, float):
+        return right > 1100  # past float's range: an OverflowError, unknown either way
+    # |left| >= 2 ** (bits - 1): the result has at least (bits - 1) * right bits.
+    return (abs(int(left)).bit_length() - 1) * right > MAX_INT.bit_length()
+
+
 def binop(op, left, right):
     if op is None:
         return UNKNOWN
     if is_number(left) and is_number(right):
+        if op is operator.pow and _pow_too_big(left, right):
+            return UNKNOWN
         try:
             result = op(left, right)
         except (ZeroDivisionError, OverflowError, ValueError):
             return UNKNOWN
-        return result if not isinstance(result, complex) else UNKNOWN
+        return bounded(result) if not isinstance(result, complex) else UNKNOWN
+    if op in (operator.add, operator.mul):
+        return bounded(_sequence_op(op, left, right))
+    return UNKNOWN
+
+
+def _sequence_op(op, left, right):
+    count = right if isinstance(right, int) else left if isinstance(left, int) else 1
+    if (_length(left) + _length(right)) * max(count, 1) > MAX_SEQUENCE:
+        return UNKNOWN
     if op is operator.add and isinstance(left, tuple) and isinstance(right, tuple):
         return left + right
     if op is operator.add and isinstance(left, ListVal) and isinstance(right, ListVal):
@@ -93,9 +136,18 @@ def binop(op, left, right):
     return UNKNOWN
 
 
+# A tuple, list or string whose length is past the budget is unknown before it is built.
+def _length(value) -> int:
+    if isinstance(value, (tuple, str)):
+        return len(value)
+    if isinstance(value, ListVal) and value.items is not None:
+        return len(value.items)
+    return 0
+
+
 def unary(op_node, value):
     if isinstance(op_node, cst.Minus) and is_number(value):
-        return -value
+        return bounded(-value)
     if isinstance(op_node, cst.Plus) and is_number(value):
         return value
     if isinstance(op_node, cst.Not) and isinstance(value, TRUTH_KNOWN):

@@ -42,6 +42,11 @@ class Plugin:
     def class_def(self, interp, node, bases, frame) -> Any:
         return None
 
+    def snippet_names(self) -> Dict[str, str]:
+        """Names pasted code uses without importing them (``Dense``, ``np``), with the
+        qualified name each then means: used only for names the file binds nowhere."""
+        return {}
+
 
 class HandlerTable:
     """Qualified name -> handler, resolved through the plug-ins once per name."""
@@ -52,6 +57,9 @@ class HandlerTable:
         self.harmless_attributes = frozenset().union(*(p.harmless_attributes for p in self.plugins))
         self.foreign_attributes = tuple(
             item for plugin in self.plugins for item in plugin.foreign_attributes.items())
+        self.snippet_names: Dict[str, str] = {}
+        for plugin in reversed(self.plugins):  # the first plug-in wins
+            self.snippet_names.update(plugin.snippet_names())
 
     def handler(self, qualname: str) -> Optional[Handler]:
         if qualname not in self._handlers:

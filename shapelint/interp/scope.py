@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -28,6 +28,8 @@ class Scope:
         self.stars: List[Tuple[str, set]] = []  # (module star-imported here, the names it exports)
         self.rebound_elsewhere: frozenset = parent.rebound_elsewhere if parent is not None else frozenset()
         self.unknown_star = False  # a star import from a module shapelint does not know
+        # The module scope's last resort for a name bound nowhere in the file (snippet mode).
+        self.fallback: Optional[Callable[[str], Any]] = None
 
     def lookup(self, name: str, strict: bool = False) -> Any:
         if name in self.vars:
@@ -40,7 +42,10 @@ class Scope:
             for module, exported in reversed(self.stars):
                 if exported and name in exported:
                     return QualName(f"{module}.{name}")
-        return BUILTINS.get(name, UNKNOWN)
+        if name in BUILTINS:
+            return BUILTINS[name]
+        assumed = self.fallback(name) if self.fallback is not None else None
+        return UNKNOWN if assumed is None else assumed
 
     def bind(self, name: str, value: Any) -> None:
         if name in self.rebound_elsewhere:
@@ -143,7 +148,9 @@ def call_builtin(name, args, kwargs, opaque, interp):
     try:
         if name == "range" and all(isinstance(a, int) and not isinstance(a, bool) for a in args) \
                 and 1 <= len(args) <= 3 and not kwargs:
-            return range(*args)
+            numbers = range(*args)
+            len(numbers)  # OverflowError past sys.maxsize items: unknown
+            return numbers
         if name == "len" and len(args) == 1:
             items = sequence_items(args[0])
             if items is not None:
@@ -170,7 +177,7 @@ def call_builtin(name, args, kwargs, opaque, interp):
             return UNKNOWN
         if name == "abs" and len(args) == 1 and is_number(args[0]):
             return abs(args[0])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return UNKNOWN
     if name not in PURE_BUILTINS:
         interp.escape_all(args, kwargs)

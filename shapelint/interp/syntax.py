@@ -141,3 +141,84 @@ def literal_int(node) -> Optional[int]:
             and isinstance(node.expression, cst.Integer):
         return -int(node.expression.value, 0)
     return None
+
+
+class _BoundNames(cst.CSTVisitor):
+    """Every name the module binds anywhere, in any scope, and whether it star-imports."""
+
+    def __init__(self):
+        self.names: set = set()
+        self.star = False
+
+    def _targets(self, node) -> None:
+        self.names.update(target_names(node))
+
+    def visit_AssignTarget(self, node):
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node):
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node):
+        self._targets(node.target)
+
+    def visit_For(self, node):
+        self._targets(node.target)
+
+    def visit_CompFor(self, node):
+        self._targets(node.target)
+
+    def visit_NamedExpr(self, node):
+        self._targets(node.target)
+
+    def visit_AsName(self, node):
+        self._targets(node.name)
+
+    def visit_ExceptHandler(self, node):
+        if node.name is not None:
+            self._targets(node.name.name)
+
+    def visit_FunctionDef(self, node):
+        self.names.add(node.name.value)
+        self.names.update(all_params(node.params))
+
+    def visit_Lambda(self, node):
+        self.names.update(all_params(node.params))
+
+    def visit_ClassDef(self, node):
+        self.names.add(node.name.value)
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            if alias.asname is None:
+                self.names.add(dotted(alias.name).split(".")[0])
+
+    def visit_ImportFrom(self, node):
+        if isinstance(node.names, cst.ImportStar):
+            self.star = True
+            return
+        for alias in node.names:
+            if alias.asname is None:
+                self.names.add(dotted(alias.name))
+
+    def visit_Global(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node):
+        self.names.update(item.name.value for item in node.names)
+
+    def visit_MatchAs(self, node):
+        if node.name is not None:
+            self.names.add(node.name.value)
+
+    def visit_MatchStar(self, node):
+        if node.name is not None:
+            self.names.add(node.name.value)
+
+
+def bound_names(module) -> Optional[set]:
+    """The names the module binds anywhere; None when it has a star import (anything may be
+    bound)."""
+    finder = _BoundNames()
+    module.visit(finder)
+    return None if finder.star else finder.names

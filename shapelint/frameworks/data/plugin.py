@@ -42,5 +42,8 @@ class DataPlugin(Plugin):
         handler = HANDLERS.get(meaning.kind) if meaning is not None else None
         return partial(handler, meaning) if handler is not None else None
 
+    def snippet_names(self):
+        return {"np": "numpy", "numpy": "numpy"}
+
 
 PLUGIN = DataPlugin()

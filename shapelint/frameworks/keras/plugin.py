@@ -93,5 +93,14 @@ class KerasPlugin(Plugin):
     def star_exports(self, module):
         return names.keras_star_exports(module)
 
+    def snippet_names(self):
+        pasted = {"keras": "keras", "tf": "tensorflow", "layers": "keras.layers", "models": "keras.models",
+                  "Sequential": "keras.models.Sequential", "Model": "keras.models.Model",
+                  "Input": "keras.layers.Input", "to_categorical": "keras.utils.to_categorical"}
+        for layer in list(catalog.LAYERS) + list(catalog.ALIASES):
+            if layer != "InputLayer":
+                pasted[layer] = f"keras.layers.{layer}"
+        return pasted
+
 
 PLUGIN = KerasPlugin()

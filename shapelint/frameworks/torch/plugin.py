@@ -110,6 +110,9 @@ class TorchPlugin(Plugin):
     def star_exports(self, module):
         return names.torch_star_exports(module)
 
+    def snippet_names(self):
+        return {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
+
     def class_def(self, interp, node, bases, frame):
         """A class deriving directly from ``nn.Module`` (others stay unknown)."""
         for base in bases:
