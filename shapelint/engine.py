@@ -8,8 +8,10 @@ prefilter -> parse (LibCST) -> extract (``extract.py``, which propagates shapes 
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
+import traceback
 from typing import List, Optional
 
 import libcst as cst
@@ -18,10 +20,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from shapelint.core.analysis import Analysis
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
+from shapelint.core.files import nesting_problem
 from shapelint.core.fix import Span
 from shapelint.interp.interpreter import Interpreter
 from shapelint.frameworks import default_plugins
 from shapelint.core.noqa import file_noqa, noqa_lines, silenced
+from shapelint.core.tolerant import repair
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
 from shapelint.confirm.probe import Unsynthesizable
@@ -90,15 +94,48 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
     config = config or Config()
     if not mentions_framework(source):
         return []
+    # LibCST's native parser crashes the process on deep nesting: measure it first.
+    problem = nesting_problem(source)
+    if problem is not None:
+        code, line, column, message = problem
+        start = Position(line, column)
+        return _filter([Diagnostic(code, message, path, start, start)], source, path, config)
     try:
         module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        return _filter([syntax_error(exc, source, path)], source, path, config)
-    except RecursionError:
-        start = Position(1, 1)
-        diag = Diagnostic("SL001", "cannot parse: the code is nested too deeply for the parser",
-                          path, start, start)
-        return _filter([diag], source, path, config)
+    except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:
+        return _filter(_lint_the_rest(source, path, config, syntax_error(exc, source, path)), source, path, config)
+    except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a parser bug: SL003
+        return _filter(analysis_failed(path, exc, config), source, path, config)
+    try:
+        return _lint_module(module, source, path, config)
+    except Exception as exc:  # noqa: BLE001 - one file's failure is one diagnostic, the run goes on
+        return _filter(analysis_failed(path, exc, config), source, path, config)
+
+
+def _lint_the_rest(source: str, path: str, config: Config, error: Diagnostic) -> List[Diagnostic]:
+    """SL001 for a file Python cannot parse, and the findings of the rest of it: the lines it
+    rejects (IPython magics, ``print x``, prose...) replaced, line numbers kept
+    (``core.tolerant``).  The findings' messages are the file's own; the SL001 says what was
+    skipped."""
+    repaired = repair(source)
+    if repaired is None:
+        return [error]
+    try:
+        module = cst.parse_module(repaired.text)
+        found = _lint_module(module, repaired.text, path, config)
+    except Exception:  # noqa: BLE001 - the repair did not give LibCST a module: the SL001 stays
+        return [error]
+    line, column, reason = repaired.errors[0]
+    lines = sorted(repaired.lines)
+    skipped = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
+    start = Position(line, column)
+    first = Diagnostic("SL001", f"cannot parse: {reason}; the rest of the file was checked without {skipped}",
+                       path, start, start)
+    return [first] + [d for d in found if d.code != "SL001"]
+
+
+def _lint_module(module: cst.Module, source: str, path: str, config: Config) -> List[Diagnostic]:
+    """``lint_source`` once the file is parsed."""
     analysis = analyse(module, config, source)
     locator = Locator(module)
     diagnostics: List[Diagnostic] = []
@@ -131,8 +168,11 @@ def _probe(finding, config: Config):
         return str(exc)
 
 
-def syntax_error(exc: cst.ParserSyntaxError, source: str, path: str) -> Diagnostic:
-    """SL001 at the position CPython's own parser gives (LibCST's is often a line off)."""
+def syntax_error(exc: Exception, source: str, path: str) -> Diagnostic:
+    """SL001 at the position CPython's own parser gives (LibCST's is often a line off).
+
+    ``exc``: LibCST's ``ParserSyntaxError``, or the ``CSTValidationError`` it raises for code
+    its grammar accepts but Python does not (``'a' b'b'``)."""
     try:
         compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as err:
@@ -140,8 +180,12 @@ def syntax_error(exc: cst.ParserSyntaxError, source: str, path: str) -> Diagnost
         return Diagnostic("SL001", f"cannot parse: {err.msg}", path, start, start)
     except (ValueError, RecursionError, MemoryError):
         pass
-    start = Position(max(exc.raw_line, 1), exc.raw_column + 1)
-    message = exc.message.strip().splitlines()[0] if exc.message else "invalid syntax"
+    if isinstance(exc, cst.ParserSyntaxError):
+        start = Position(max(exc.raw_line, 1), exc.raw_column + 1)
+        text = exc.message
+    else:
+        start, text = Position(1, 1), str(exc)
+    message = text.strip().splitlines()[0] if text and text.strip() else "invalid syntax"
     return Diagnostic("SL001", f"cannot parse: {message}", path, start, start)
 
 
@@ -166,3 +210,21 @@ def unreadable(path: str, problem: str, config: Config) -> List[Diagnostic]:
         return []
     start = Position(1, 1)
     return [Diagnostic("SL002", problem, path, start, start)]
+
+
+def analysis_failed(path: str, reason, config: Config) -> List[Diagnostic]:
+    """SL003: the analysis of this file failed (a crash, RecursionError, MemoryError, a dead
+    worker); ``reason`` is the exception or the words.  The other files are not affected."""
+    if not config.enabled("SL003", path):
+        return []
+    if isinstance(reason, BaseException):
+        where = ""
+        frames = traceback.extract_tb(reason.__traceback__)
+        if frames:
+            frame = frames[-1]
+            where = f" (in {os.path.basename(frame.filename)}:{frame.lineno})"
+        detail = str(reason).strip().splitlines()[0][:200] if str(reason).strip() else ""
+        reason = f"{type(reason).__name__}{': ' + detail if detail else ''}{where}"
+    start = Position(1, 1)
+    return [Diagnostic("SL003", f"analysis failed: {reason}; the file is not checked",
+                       path, start, start)]

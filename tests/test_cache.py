@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from shapelint.batch import cache as cache_module
-from shapelint.batch.cache import diagnostic_from_data, diagnostic_to_data, settings_fingerprint
+from shapelint.batch.cache import diagnostic_from_data, diagnostic_to_data
 from shapelint.core.config import Config
 from shapelint.confirm.run import confirm
 from shapelint.batch.runner import POOL_MIN_FILES, Job, choose_workers, lint_paths
-from shapelint.confirm.probe import Probe
+from shapelint.confirm import run as confirm_module
+from shapelint.confirm.probe import Probe, ProbeRef
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -44,20 +45,25 @@ def cache_dir(tmp_path, monkeypatch):
     return directory
 
 
-def test_second_run_answers_from_the_cache_with_probes(cache_dir):
+def test_second_run_answers_from_the_cache_with_probes(cache_dir, monkeypatch):
+    # The cache keeps probe references (key and framework, never the program); a file is
+    # answered from it when every reference can be answered without its program: here, no
+    # framework is installed (tests/test_hardening.py: with frameworks, by the verdict cache).
+    monkeypatch.setattr(confirm_module, "tensorflow_version", lambda: None)
+    monkeypatch.setattr(confirm_module, "torch_version", lambda: None)
     config = Config()
     first = lint_paths([FIXTURES], config, jobs=1)
     assert first.cached == 0 and first.parsed > 20
     second = lint_paths([FIXTURES], config, jobs=1)
     assert second.parsed == 0 and second.cached == first.parsed
     assert as_rows(second.diagnostics) == as_rows(first.diagnostics)
-    probes = [(type(d.probe), d.probe.key if isinstance(d.probe, Probe) else d.probe)
-              for d in first.diagnostics]
-    assert probes == [(type(d.probe), d.probe.key if isinstance(d.probe, Probe) else d.probe)
+    probes = [d.probe.key if isinstance(d.probe, (Probe, ProbeRef)) else d.probe for d in first.diagnostics]
+    assert probes == [d.probe.key if isinstance(d.probe, (Probe, ProbeRef)) else d.probe
                       for d in second.diagnostics]
-    assert sum(isinstance(d.probe, Probe) for d in second.diagnostics) > 10
+    assert sum(isinstance(d.probe, ProbeRef) for d in second.diagnostics) > 10
 
 
+@pytest.mark.tensorflow
 def test_cached_findings_are_confirmed_like_fresh_ones(cache_dir, tmp_path):
     (tmp_path / "model.py").write_text(BAD)
     fresh = confirm(lint_paths([tmp_path / "model.py"], Config(), jobs=1).diagnostics)
@@ -77,7 +83,8 @@ def test_probe_round_trip_keeps_tuples():
         diag = Diagnostic("SL103", "m", "p.py", Position(1, 2), Position(1, 5),
                           (Related("p.py", Position(1, 1), Position(1, 2), "r"),), probe=probe)
         back = diagnostic_from_data(json.loads(json.dumps(diagnostic_to_data(diag))))
-        assert back == diag and back.probe == probe and back.probe.key == probe.key
+        # Only a reference is stored: the program never is (caches hold data, never code).
+        assert back == diag and back.probe == ProbeRef.of(probe) and back.probe.key == probe.key
 
 
 def test_a_changed_file_is_linted_again(cache_dir, tmp_path):
@@ -89,25 +96,47 @@ def test_a_changed_file_is_linted_again(cache_dir, tmp_path):
     assert (result.cached, [d.code for d in result.diagnostics]) == (0, ["SL121"])
 
 
-def test_settings_and_code_are_part_of_the_key(monkeypatch, tmp_path):
-    base = settings_fingerprint(Config())
-    assert settings_fingerprint(Config(ignore=("SL121",))) != base
-    assert settings_fingerprint(Config(target_keras=2)) != base
-    assert settings_fingerprint(Config(confirm=False)) != base
-    assert settings_fingerprint(Config(per_file_ignores={"a/*": ("SL101",)})) != base
-    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "edited")
-    assert settings_fingerprint(Config()) != base
+@pytest.mark.parametrize("changed", [
+    Config(confirm=False, ignore=("SL121",)),
+    Config(confirm=False, target_keras=2),
+    Config(confirm=True),
+    Config(confirm=False, per_file_ignores={"a/*": ("SL101",)}),
+], ids=["ignore", "target-keras", "confirm", "per-file-ignores"])
+def test_other_settings_are_a_miss(cache_dir, tmp_path, changed):
+    model = tmp_path / "model.py"
+    model.write_text(BAD)
+    same = Config(confirm=False)
+    lint_paths([model], same, jobs=1)
+    assert lint_paths([model], changed, jobs=1).cached == 0
+    assert lint_paths([model], same, jobs=1).cached == 1  # the first settings' results stay
 
 
-def test_code_fingerprint_follows_the_source_files(tmp_path):
-    (tmp_path / "a.py").write_text("x = 1\n")
-    before = cache_module.fingerprint_files([tmp_path])
-    (tmp_path / "a.py").write_text("x = 2\n")
-    assert cache_module.fingerprint_files([tmp_path]) != before
-    # The real one covers the package and the rules, which live in another folder.
-    rules = Path(__import__("shapelint.rules").rules.__path__[0])
-    assert any(rules.glob("sl101_*.py"))
-    assert len(cache_module.code_fingerprint()) == 64
+def _shapelint_file(which):
+    import shapelint.engine
+    import shapelint.rules
+
+    if which == "rule":
+        return next(Path(shapelint.rules.__path__[0]).resolve().glob("sl101_*.py"))
+    return Path(shapelint.engine.__file__).resolve()
+
+
+@pytest.mark.parametrize("which", ["rule", "package"])
+def test_edited_shapelint_code_is_a_miss(cache_dir, tmp_path, monkeypatch, which):
+    """An editable install whose code changed never serves old results: one byte more in a
+    rule module or in the package (as the cache reads it; nothing is written) is a miss."""
+    model = tmp_path / "model.py"
+    model.write_text(BAD)
+    config = Config(confirm=False)
+    lint_paths([model], config, jobs=1)
+    edited_file, read_bytes = _shapelint_file(which), Path.read_bytes
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", lambda self: read_bytes(self) + (b"#" if self == edited_file else b""))
+        cache_module.code_fingerprint.cache_clear()
+        try:
+            assert lint_paths([model], config, jobs=1).cached == 0
+        finally:
+            cache_module.code_fingerprint.cache_clear()
+    assert lint_paths([model], config, jobs=1).cached == 1  # back to the original code
 
 
 def test_ignore_through_the_cache(cache_dir, tmp_path):
@@ -128,10 +157,10 @@ def test_corrupted_cache_is_a_miss(cache_dir, tmp_path):
     path.write_text(json.dumps(data))
     result = lint_paths([tmp_path / "model.py"], config, jobs=1)
     assert (result.cached, as_rows(result.diagnostics)) == (0, expected)
-    path.write_text("{not json")
-    assert as_rows(lint_paths([tmp_path / "model.py"], config, jobs=1).diagnostics) == expected
-    path.write_bytes(b"\x00\xff" * 10)
-    assert as_rows(lint_paths([tmp_path / "model.py"], config, jobs=1).diagnostics) == expected
+    for damage in (b"{not json", b"\x00\xff" * 10, b"[]", b""):
+        path.write_bytes(damage)
+        result = lint_paths([tmp_path / "model.py"], config, jobs=1)
+        assert (result.cached, as_rows(result.diagnostics)) == (0, expected), damage
     assert lint_paths([tmp_path / "model.py"], config, jobs=1).cached == 1  # rewritten
 
 
@@ -168,6 +197,7 @@ def test_pool_gives_the_same_findings_in_the_same_order(cache_dir):
     assert not pool.errors
 
 
+@pytest.mark.slow  # three full runs over the fixtures, two of them starting process pools
 def test_cli_jobs(tmp_path):
     one = run("--no-confirm", "--no-cache", "-j", "1", FIXTURES, cwd=tmp_path)
     two = run("--no-confirm", "--no-cache", "-j", "2", FIXTURES, cwd=tmp_path)
@@ -177,10 +207,15 @@ def test_cli_jobs(tmp_path):
     assert run("-j", "many", FIXTURES, cwd=tmp_path).returncode == 2
 
 
-def test_small_runs_stay_in_process():
+def test_small_runs_stay_in_process(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
     small = [Job(f"f{i}.py", text="import keras\n" * 10) for i in range(3)]
     assert choose_workers(small, None) == 1
     assert choose_workers(small, 2) == 2  # asked for explicitly
-    big = [Job(f"f{i}.py", text="import keras\n" * 2000) for i in range(POOL_MIN_FILES)]
-    assert choose_workers(big, None) == min(os.cpu_count() or 1, len(big))
+    big = [Job(f"f{i}.py", text="import keras\n" * 2000) for i in range(max(POOL_MIN_FILES, 8))]
+    assert choose_workers(big, None) == 4  # one worker per CPU
     assert choose_workers(big, 1) == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert choose_workers(big, None) == choose_workers(big, 64) == len(big)  # never more than files
+    monkeypatch.setattr(os, "cpu_count", lambda: None)  # unknown: in process
+    assert choose_workers(big, None) == 1

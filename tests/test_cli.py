@@ -1,4 +1,7 @@
-"""The command line, run as a user runs it (a real subprocess)."""
+"""The command line, run as a user runs it (a real subprocess).
+
+Confirmation on TensorFlow, the default, is run by the tests marked ``tensorflow``; the others
+pass ``--no-confirm``, as what they check does not depend on it."""
 import json
 import subprocess
 import sys
@@ -32,6 +35,7 @@ def project(tmp_path):
     return tmp_path
 
 
+@pytest.mark.tensorflow  # the default run confirms its findings on TensorFlow
 def test_findings_exit_1_flake8_format(project):
     result = run("model.py", cwd=project)
     assert result.returncode == 1, result.stderr
@@ -49,6 +53,7 @@ def test_clean_exit_0(tmp_path):
     assert (result.returncode, result.stdout) == (0, "")
 
 
+@pytest.mark.tensorflow  # the default run confirms its findings on TensorFlow
 def test_fixture_directory(tmp_path):
     result = run(FIXTURES, cwd=tmp_path)
     assert result.returncode == 1
@@ -58,7 +63,7 @@ def test_fixture_directory(tmp_path):
 
 
 def test_json_format(project):
-    result = run("--format", "json", "model.py", cwd=project)
+    result = run("--no-confirm", "--format", "json", "model.py", cwd=project)
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert [d["code"] for d in data] == ["SL101", "SL121"]
@@ -71,11 +76,11 @@ def test_json_format(project):
 
 
 def test_select_ignore_exit_zero(project):
-    assert run("--select", "SL121", "model.py", cwd=project).stdout.count("SL") == 1
-    assert "SL101" not in run("--ignore", "SL101", "model.py", cwd=project).stdout
-    only_101 = run("--select", "SL1", "--ignore", "SL12", "model.py", cwd=project).stdout
+    assert run("--no-confirm", "--select", "SL121", "model.py", cwd=project).stdout.count("SL") == 1
+    assert "SL101" not in run("--no-confirm", "--ignore", "SL101", "model.py", cwd=project).stdout
+    only_101 = run("--no-confirm", "--select", "SL1", "--ignore", "SL12", "model.py", cwd=project).stdout
     assert "SL101" in only_101 and "SL121" not in only_101
-    result = run("--exit-zero", "model.py", cwd=project)
+    result = run("--no-confirm", "--exit-zero", "model.py", cwd=project)
     assert result.returncode == 0 and "SL101" in result.stdout
 
 
@@ -89,10 +94,10 @@ def test_noqa(project):
     source = BAD.replace("model.add(LSTM(32))", "model.add(LSTM(32))  # noqa: SL101")
     source = source.replace('activation="softmax"))', 'activation="softmax"))  # noqa')
     (project / "model.py").write_text(source)
-    result = run("model.py", cwd=project)
+    result = run("--no-confirm", "model.py", cwd=project)
     assert (result.returncode, result.stdout) == (0, "")
     (project / "model.py").write_text(BAD.replace("model.add(LSTM(32))", "model.add(LSTM(32))  # noqa: SL121"))
-    assert "SL101" in run("model.py", cwd=project).stdout
+    assert "SL101" in run("--no-confirm", "model.py", cwd=project).stdout
 
 
 def test_pyproject_configuration(project):
@@ -101,7 +106,7 @@ def test_pyproject_configuration(project):
         "per-file-ignores = { 'legacy/*' = ['SL101'] }\n")
     (project / "legacy").mkdir()
     (project / "legacy" / "old.py").write_text(BAD)
-    result = run(".", cwd=project)
+    result = run("--no-confirm", ".", cwd=project)
     assert "SL121" not in result.stdout
     assert "model.py:6:11: SL101" in result.stdout.replace("./", "")
     assert "old.py" not in result.stdout
@@ -124,8 +129,8 @@ def test_target_keras_2(tmp_path):
     (tmp_path / "old.py").write_text(
         "from keras.models import Sequential\nfrom keras.layers import LSTM\n"
         "m = Sequential()\nm.add(LSTM(4, batch_input_shape=(1, 3, 1), stateful=True))\n")
-    assert "SL301" in run("old.py", cwd=tmp_path).stdout
-    result = run("--target-keras", "2", "old.py", cwd=tmp_path)
+    assert "SL301" in run("--no-confirm", "old.py", cwd=tmp_path).stdout
+    result = run("--no-confirm", "--target-keras", "2", "old.py", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, "")
     assert run("--target-keras", "5", "old.py", cwd=tmp_path).returncode == 2
 
@@ -149,7 +154,7 @@ def test_discovery_skips_virtualenvs_and_git(tmp_path):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "m.py").write_text(BAD)
     (tmp_path / "src" / "notes.txt").write_text(BAD)
-    out = run(".", cwd=tmp_path).stdout
+    out = run("--no-confirm", ".", cwd=tmp_path).stdout
     files = {line.split(":")[0] for line in out.splitlines()}
     assert files == {"src/m.py"}
 
@@ -159,7 +164,7 @@ def test_exclude_setting(tmp_path):
     (tmp_path / "generated").mkdir()
     (tmp_path / "generated" / "m.py").write_text(BAD)
     (tmp_path / "m.py").write_text(BAD)
-    out = run(".", cwd=tmp_path).stdout
+    out = run("--no-confirm", ".", cwd=tmp_path).stdout
     assert "generated" not in out and "m.py:6:11" in out
 
 
@@ -172,7 +177,7 @@ def test_bad_inputs_do_not_stop_the_run(tmp_path):
     (tmp_path / "huge.py").write_text("import keras\n" + "x = 1\n" * 400_000)
     (tmp_path / "dangling.py").symlink_to(tmp_path / "nowhere.py")
     (tmp_path / "model.py").write_text(BAD)
-    result = run(".", "missing.py", cwd=tmp_path)
+    result = run("--no-confirm", ".", "missing.py", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     out = result.stdout
@@ -186,6 +191,7 @@ def test_bad_inputs_do_not_stop_the_run(tmp_path):
     assert "cookie.py" not in out and "empty.py" not in out
 
 
+@pytest.mark.tensorflow  # the default run confirms its findings on TensorFlow
 def test_files_are_never_modified(project):
     before = (project / "model.py").read_bytes()
     run("model.py", cwd=project)

@@ -31,6 +31,7 @@ def fixture_verdicts():
     return confirm(diagnostics)
 
 
+@pytest.mark.tensorflow
 def test_every_failing_keras_fixture_is_confirmed(fixture_verdicts):
     checked = keras2 = 0
     for diag in fixture_verdicts:
@@ -51,6 +52,7 @@ def test_every_failing_keras_fixture_is_confirmed(fixture_verdicts):
     assert checked >= 35 and keras2 >= 3  # tf_keras fixtures are confirmed on tf_keras
 
 
+@pytest.mark.tensorflow
 def test_confirmation_quotes_tensorflow(fixture_verdicts):
     messages = {}
     for d in fixture_verdicts:
@@ -85,6 +87,7 @@ def wrong_catalog(monkeypatch):
     monkeypatch.setitem(catalog.LAYERS, "LSTM", wrong)
 
 
+@pytest.mark.tensorflow
 def test_wrong_static_finding_is_refuted(wrong_catalog):
     diagnostics = lint_source(LOOKALIKE, "lookalike.py", Config())
     assert [d.code for d in diagnostics] == ["SL101"]
@@ -93,6 +96,7 @@ def test_wrong_static_finding_is_refuted(wrong_catalog):
     assert verdicts[0].tf_message == "TensorFlow ran it without an error"
 
 
+@pytest.mark.tensorflow
 def test_cli_drops_refuted_unless_asked(wrong_catalog, tmp_path, capsys, monkeypatch):
     (tmp_path / "lookalike.py").write_text(LOOKALIKE)
     monkeypatch.chdir(tmp_path)
@@ -105,6 +109,7 @@ def test_cli_drops_refuted_unless_asked(wrong_catalog, tmp_path, capsys, monkeyp
     assert "[" not in capsys.readouterr().out
 
 
+@pytest.mark.tensorflow
 def test_cached_verdicts_need_no_tensorflow(monkeypatch, tmp_path):
     monkeypatch.setenv("SHAPELINT_CACHE_DIR", str(tmp_path))
     source = (FIXTURES / "keras" / "stacked_lstm_sequential_add.py").read_text()
@@ -150,6 +155,7 @@ def test_unsynthesizable_model_stays_unconfirmed():
     assert verdict.tf_message == "no model to build: a Lambda layer"
 
 
+@pytest.mark.tensorflow
 def test_neutral_unknown_arguments_are_left_out():
     source = textwrap.dedent("""
         import keras
@@ -161,12 +167,15 @@ def test_neutral_unknown_arguments_are_left_out():
     assert verdict.verdict == CONFIRMED
 
 
+@pytest.mark.tensorflow
+@pytest.mark.slow  # waits for the 8 s timeout
 def test_worker_timeout_is_reported():
     results, failure = run_worker([{"id": 0, "program": "import time\ntime.sleep(60)", "keras": 3}],
                                   timeout=8)
     assert 0 not in results and failure == "the confirmation worker timed out after 8 s"
 
 
+@pytest.mark.tensorflow
 def test_worker_runs_in_a_temporary_directory():
     program = "import os\n__result__ = os.getcwd()"
     results, failure = run_worker([{"id": 7, "program": program, "keras": 3}], timeout=120)
@@ -175,6 +184,7 @@ def test_worker_runs_in_a_temporary_directory():
     assert Path(results[7]["value"]).exists() is False  # removed after the run
 
 
+@pytest.mark.tensorflow
 def test_json_carries_the_verdict(tmp_path):
     (tmp_path / "m.py").write_text((FIXTURES / "keras" / "stateful_functional.py").read_text())
     result = subprocess.run([sys.executable, "-m", "shapelint", "--format", "json", "m.py"],

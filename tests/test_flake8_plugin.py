@@ -49,6 +49,7 @@ def project(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # shapelint and flake8 each over every fixture
 def test_same_findings_as_the_cli_on_every_fixture(tmp_path):
     corpus = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, corpus)
@@ -118,6 +119,7 @@ def test_shapelint_target_keras_option(tmp_path):
     assert findings(flake8("old.py", cwd=tmp_path).stdout) == []
 
 
+@pytest.mark.tensorflow
 def test_confirmation_is_opt_in(project):
     plain = findings(flake8("model.py", cwd=project).stdout)
     assert not any("[confirmed" in f[4] for f in plain)

@@ -10,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "keras"
 
+# try-repo builds a virtualenv and installs shapelint into it: a minute or more.
+pytestmark = pytest.mark.slow
+
 
 def git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)

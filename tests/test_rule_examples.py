@@ -33,9 +33,6 @@ def test_every_checked_rule_has_examples():
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
-def test_documentation_sections(rule):
-    doc = rule.documentation()
-    for section in ("## What it does", "## Why is this bad?"):
-        assert section in doc
-    if rule.invalid:
-        assert "## Example" in doc and "## Use instead" in doc
+def test_documentation_has_content(rule):
+    # documentation() always writes the headings; what can be missing is the text under them.
+    assert rule.summary.strip() and rule.what.strip() and rule.why.strip()

@@ -16,6 +16,10 @@ from shapelint.core.config import Config
 from shapelint.engine import lint_source
 from shapelint.core.registry import docs_url
 
+# Every test starts its own `shapelint server` process: 3-5 s apiece, over a minute for the
+# module, hence `slow` as well.
+pytestmark = [pytest.mark.lsp, pytest.mark.slow]
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SERVER = [sys.executable, "-m", "shapelint", "server"]
 STATIC = Config(confirm=False)
@@ -299,6 +303,7 @@ async def test_every_finding_can_be_silenced(client, tmp_path):
         assert (diag.code, diag.range.start.line + 1) not in remaining
 
 
+@pytest.mark.tensorflow
 @pytest.mark.asyncio
 async def test_confirmed_verdict_arrives_after_the_static_findings(confirming_client, tmp_path):
     client = confirming_client
@@ -326,6 +331,7 @@ def test_server_without_pygls_says_how_to_install_it():
     assert "pip install 'shapelint[lsp]'" in result.stderr
 
 
+@pytest.mark.tensorflow
 @pytest.mark.asyncio
 async def test_verdicts_of_an_older_text_never_overwrite_a_newer_one(confirming_client, tmp_path):
     client = confirming_client

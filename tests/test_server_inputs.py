@@ -9,7 +9,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-pytestmark = pytest.mark.lsp
+pytestmark = [pytest.mark.lsp, pytest.mark.slow]  # each test starts a `shapelint server` (as in test_server)
 
 SERVER = [sys.executable, "-m", "shapelint", "server"]
 SOFTMAX = ("from keras import Sequential\nfrom keras.layers import Dense\n"

@@ -5,11 +5,8 @@ import textwrap
 
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import keras  # noqa: E402 - CI installs TensorFlow
-
-from shapelint.core.shapes import format_shape  # noqa: E402
-from shapelint.frontends.summary import format_summary, summarize  # noqa: E402
+from shapelint.core.shapes import format_shape
+from shapelint.frontends.summary import format_summary, summarize
 
 MODELS = {
     "dense chain": """
@@ -128,19 +125,30 @@ MODELS = {
 }
 
 
-def _keras_model(source):
+@pytest.fixture(scope="module")
+def keras():
+    # Imported here, not at collection: `-m "not tensorflow"` never loads TensorFlow.  CI
+    # installs TensorFlow; the tests marked `tensorflow` must run there.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
+
+
+def _keras_model(keras, source):
     namespace = {"keras": keras}
     exec(source, namespace)  # our own test snippet, not user code
     return namespace["model"]
 
 
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("source", MODELS.values(), ids=MODELS.keys())
-def test_summary_matches_keras(source):
+def test_summary_matches_keras(keras, source):
     source = "import keras\n" + textwrap.dedent(source)
     summaries = summarize(source, "model.py")
     assert len(summaries) == 1
     ours = summaries[0]
-    model = _keras_model(source)
+    model = _keras_model(keras, source)
     theirs = [format_shape(tuple(layer.output.shape)) for layer in model.layers
               if not isinstance(layer, keras.layers.InputLayer)]
     assert [row.output for row in ours.rows if row.layer != "InputLayer"] == theirs

@@ -4,8 +4,6 @@ shapelint says the rank or a size cannot enter the layer."""
 import warnings
 
 import pytest
-import torch  # CI installs the CPU build (torch==2.13.0); these tests must run there
-from torch import nn
 
 from shapelint.frameworks.torch import catalog as torch_catalog
 from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch
@@ -65,8 +63,17 @@ CASES = [
 ]
 
 
-def _torch_output(name, args, kwargs, shape):
-    module = getattr(nn, name)(*args, **kwargs)
+@pytest.fixture(scope="module")
+def torch():
+    # Imported here, not at collection: `-m "not torch"` never loads PyTorch.  CI installs the
+    # CPU build (torch==2.13.0); the tests marked `torch` must run there.
+    import torch
+
+    return torch
+
+
+def _torch_output(torch, name, args, kwargs, shape):
+    module = getattr(torch.nn, name)(*args, **kwargs)
     if name == "Embedding":
         x = torch.zeros(shape, dtype=torch.long)
     else:
@@ -83,15 +90,16 @@ def _torch_output(name, args, kwargs, shape):
 CASE_IDS = [f"{name}{args}{kwargs or ''}" for name, args, kwargs, _ in CASES]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("name,args,kwargs,shapes", CASES, ids=CASE_IDS)
-def test_catalog_matches_pytorch(name, args, kwargs, shapes):
+def test_catalog_matches_pytorch(torch, name, args, kwargs, shapes):
     spec = torch_catalog.LAYERS[name]
     layer = make_layer(spec, None, list(args), dict(kwargs), False)
     for shape in shapes:
         hyp = Hyp(shape, (None,) * len(shape), False, (), shape, (None,) * len(shape))
         predicted = spec.apply(layer, hyp)
         try:
-            actual = _torch_output(name, args, kwargs, shape)
+            actual = _torch_output(torch, name, args, kwargs, shape)
         except Exception as exc:  # noqa: BLE001 - PyTorch's refusal is the fact checked
             assert predicted is RANK or isinstance(predicted, Mismatch), (shape, predicted, exc)
             if isinstance(predicted, Mismatch):
@@ -121,10 +129,11 @@ PARAMETER_CASES = [
 ]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("name,args,kwargs", PARAMETER_CASES, ids=[f"{c[0]}{c[1]}{c[2] or ''}" for c in PARAMETER_CASES])
-def test_parameter_count_matches_pytorch(name, args, kwargs):
+def test_parameter_count_matches_pytorch(torch, name, args, kwargs):
     layer = make_layer(torch_catalog.LAYERS[name], None, list(args), dict(kwargs), False)
-    module = getattr(nn, name)(*args, **kwargs)
+    module = getattr(torch.nn, name)(*args, **kwargs)
     assert torch_catalog.parameter_count(layer) == sum(p.numel() for p in module.parameters())
 
 

@@ -25,6 +25,7 @@ def torch_verdicts():
     return confirm(diagnostics)
 
 
+@pytest.mark.torch
 def test_torch_fixture_findings_are_confirmed_by_pytorch(torch_verdicts):
     confirmed = [d for d in torch_verdicts if d.verdict == CONFIRMED]
     assert all(d.confirmed_by.startswith("PyTorch 2.") for d in confirmed)
@@ -39,6 +40,7 @@ def test_torch_fixture_findings_are_confirmed_by_pytorch(torch_verdicts):
     assert len(confirmed) >= 12
 
 
+@pytest.mark.torch
 def test_pytorch_is_quoted(torch_verdicts):
     messages = " ".join(d.tf_message for d in torch_verdicts if d.verdict == CONFIRMED)
     assert "mat1 and mat2 shapes cannot be multiplied" in messages
@@ -57,6 +59,7 @@ def _claimed(layer_args, shape, mismatch):
     return Diagnostic("SL201", "claimed", "<test>", start, start, probe=mismatch_probe(app))
 
 
+@pytest.mark.torch
 def test_a_wrong_claim_is_refuted():
     wrong = _claimed((10, 5), (3, 10), Mismatch("in_features", 10, 12, "", None,
                                                 "mat1 and mat2 shapes cannot be multiplied"))

@@ -1,8 +1,10 @@
 """The result cache: a file's static diagnostics, kept until its text or the settings change.
 
-What is stored is the engine's output *before* confirmation, with each diagnostic's probe (the
-program that would confirm it, or why there is none), so a cached finding is confirmed like a
-fresh one and the verdict cache then answers without TensorFlow.
+What is stored is the engine's output *before* confirmation, with a *reference* to each
+diagnostic's probe (its key and framework, never its program: caches hold data, never code) or
+why there is none.  A cached file is used only when the verdict cache answers every probe it
+references (``confirm.run.answerable``); otherwise it is linted again and the programs are
+rebuilt from the source.  Every entry is type-checked on load; one that fails is a miss.
 
 One JSON file per *settings fingerprint*: shapelint's version, a hash of shapelint's own source
 files (an editable install whose code changed never serves old results), Python's and LibCST's
@@ -17,19 +19,19 @@ import importlib
 import importlib.metadata
 import json
 import os
+import re
 import sys
-import tempfile
 import time
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from shapelint import __version__
 from shapelint.core.config import Config
-from shapelint.confirm.run import cache_dir
+from shapelint.confirm.run import cache_dir, private_dir, read_json, write_json
 from shapelint.core.diagnostics import Diagnostic, Position, Related
-from shapelint.confirm.probe import Probe
+from shapelint.confirm.probe import Probe, ProbeRef
 
 FORMAT = 1
 STALE_AFTER = 30 * 24 * 3600  # seconds: result files of other settings unused this long are removed
@@ -77,35 +79,51 @@ def content_hash(text: str) -> str:
 
 # -- (de)serialising diagnostics --------------------------------------------------------------
 
-def _encode(value: Any) -> Any:
-    """JSON with tuples kept as tuples: a probe's key hashes ``repr(expect)``."""
-    if isinstance(value, tuple):
-        return {"tuple": [_encode(v) for v in value]}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"cannot store a {type(value).__name__}")
+_KEY = re.compile(r"[0-9a-f]{64}")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(_decode(v) for v in value["tuple"])
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+class Damaged(ValueError):
+    """A cache entry that is not what shapelint writes: it is dropped (a miss)."""
 
 
 def _probe_to_data(probe) -> Any:
     if probe is None or isinstance(probe, str):
         return probe
-    return {f.name: _encode(getattr(probe, f.name)) for f in fields(probe)}
+    if isinstance(probe, (Probe, ProbeRef)):
+        return {"key": probe.key, "framework": probe.framework, "keras": probe.keras}
+    raise TypeError(f"cannot store a {type(probe).__name__}")
 
 
 def _probe_from_data(data) -> Any:
     if data is None or isinstance(data, str):
         return data
-    return Probe(**{name: _decode(value) for name, value in data.items()})
+    if not (isinstance(data, dict) and set(data) == {"key", "framework", "keras"}):
+        raise Damaged("probe")
+    key, framework, keras = data["key"], data["framework"], data["keras"]
+    if not (isinstance(key, str) and _KEY.fullmatch(key) and framework in ("keras", "torch")
+            and type(keras) is int and keras in (0, 2, 3)):
+        raise Damaged("probe")
+    return ProbeRef(key, framework, keras)
+
+
+def _int(value) -> int:
+    if type(value) is not int or value < 0:
+        raise Damaged("number")
+    return value
+
+
+def _position(value) -> Position:
+    if not (isinstance(value, list) and len(value) == 2):
+        raise Damaged("position")
+    return Position(_int(value[0]), _int(value[1]))
+
+
+def _str(value, optional: bool = False) -> Optional[str]:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise Damaged("text")
+    return value
 
 
 def diagnostic_to_data(diag: Diagnostic) -> dict:
@@ -120,11 +138,33 @@ def diagnostic_to_data(diag: Diagnostic) -> dict:
 
 
 def diagnostic_from_data(data: dict) -> Diagnostic:
-    related = tuple(Related(path, Position(*start), Position(*end), message)
-                    for path, start, end, message in data["related"])
-    return Diagnostic(data["code"], data["message"], data["path"], Position(*data["start"]),
-                      Position(*data["end"]), related, data["verdict"], data["tf_message"],
-                      data["confirmed_by"], probe=_probe_from_data(data["probe"]))
+    """The diagnostic a cache entry describes; ``Damaged`` when any field has the wrong type."""
+    if not isinstance(data, dict) or not isinstance(data.get("related"), list):
+        raise Damaged("diagnostic")
+    related = []
+    for item in data["related"]:
+        if not (isinstance(item, list) and len(item) == 4):
+            raise Damaged("related")
+        path, start, end, message = item
+        related.append(Related(_str(path), _position(start), _position(end), _str(message)))
+    code = _str(data.get("code"))
+    if not re.fullmatch(r"SL\d{3}", code):
+        raise Damaged("code")
+    verdict = _str(data.get("verdict"), optional=True)
+    if verdict not in (None, "confirmed", "refuted", "unconfirmed"):
+        raise Damaged("verdict")
+    return Diagnostic(code, _str(data.get("message")), _str(data.get("path")),
+                      _position(data.get("start")), _position(data.get("end")), tuple(related),
+                      verdict, _str(data.get("tf_message"), optional=True),
+                      _str(data.get("confirmed_by"), optional=True),
+                      probe=_probe_from_data(data.get("probe")))
+
+
+def _entry_from_data(entry) -> Tuple[str, List[Diagnostic]]:
+    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+            and isinstance(entry[1], list)):
+        raise Damaged("entry")
+    return entry[0], [diagnostic_from_data(d) for d in entry[1]]
 
 
 # -- the cache --------------------------------------------------------------------------------
@@ -138,14 +178,20 @@ class ResultCache:
         self.dirty = False
         if not enabled:
             return
-        folder = (directory or cache_dir()) / f"results-v{FORMAT}"
+        base = directory or cache_dir()
+        folder = base / f"results-v{FORMAT}"
+        if not (private_dir(base) and private_dir(folder)):
+            return  # cannot be created, or other users could write it: no cache
         self.path = folder / f"{settings_fingerprint(config)[:32]}.json"
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-        except (OSError, ValueError):
-            self.entries = {}
+        data = read_json(self.path)
+        if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+            for key, entry in data["entries"].items():
+                try:
+                    if isinstance(key, str) and "\0" in key:
+                        _entry_from_data(entry)  # validated now: a damaged entry is dropped
+                        self.entries[key] = entry
+                except (Damaged, TypeError, ValueError):
+                    continue
 
     @staticmethod
     def key(path: str) -> str:
@@ -156,8 +202,8 @@ class ResultCache:
         try:
             if entry is None or entry[0] != digest:
                 return None
-            return [diagnostic_from_data(d) for d in entry[1]]
-        except (TypeError, KeyError, IndexError, ValueError, AttributeError):
+            return _entry_from_data(entry)[1]
+        except (Damaged, TypeError, ValueError):
             return None  # a damaged entry is a miss
 
     def put(self, path: str, digest: str, diagnostics: List[Diagnostic]) -> None:
@@ -174,17 +220,9 @@ class ResultCache:
         if self.path is None or not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             # Entries of files that no longer exist would only grow the file.
             entries = {k: v for k, v in self.entries.items() if os.path.exists(k.split("\0", 1)[1])}
-            handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"entries": entries}, out)
-                os.replace(tmp, self.path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            write_json(self.path, {"entries": entries})
             self._remove_stale()
         except OSError:
             pass  # a cache that cannot be written only costs time

@@ -4,6 +4,10 @@ Nothing here knows a rule: each file still goes through ``engine.lint_source`` e
 in this process or in a pool worker.  The main process reads every file (for its content
 hash), answers what it can from the cache and the prefilter, and only the remaining files
 that mention a framework are parsed, in a pool when there is enough of them to pay for it.
+
+Every file is isolated: whatever goes wrong while analysing one (an exception, a
+RecursionError, a MemoryError, a pool worker that dies) is one SL003 diagnostic for that file,
+and the other files' findings are kept.
 """
 from __future__ import annotations
 
@@ -11,14 +15,17 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from shapelint.batch.cache import ResultCache, content_hash
+from shapelint.confirm.probe import ProbeRef
+from shapelint.confirm.run import VerdictCache, answerable, usable_cache_dir
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic
-from shapelint.engine import lint_source, mentions_framework, unreadable
+from shapelint.engine import analysis_failed, lint_source, mentions_framework, unreadable
 from shapelint.core.files import decode_source, discover, read_source
 from shapelint.core.registry import all_rules
 
@@ -58,8 +65,8 @@ def auto_jobs() -> int:
 def _lint_one(text: str, path: str, config: Config) -> Tuple[Optional[List[Diagnostic]], Optional[str]]:
     try:
         return lint_source(text, path, config), None
-    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the run
-        return None, f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - one file's bug is one SL003, the run goes on
+        return analysis_failed(path, exc, config), None
 
 
 _worker_config: Optional[Config] = None
@@ -84,6 +91,7 @@ def _pool_context():
 def _run_pool(jobs: List[Job], config: Config, workers: int) -> None:
     all_rules()  # import every rule before forking
     order = sorted(jobs, key=lambda j: len(j.text), reverse=True)  # longest first: even finish
+    broken = False
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
                              initializer=_init_worker, initargs=(config,)) as pool:
         try:
@@ -91,11 +99,52 @@ def _run_pool(jobs: List[Job], config: Config, workers: int) -> None:
             for job, future in futures:
                 try:
                     job.diagnostics, job.error = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died (memory?): say so, go on
-                    job.error = f"the worker process failed: {type(exc).__name__}: {exc}"
+                except BrokenProcessPool:
+                    broken = True  # a worker died: every unfinished file is run again below
+                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                    job.diagnostics = analysis_failed(
+                        job.path, f"the worker process failed: {type(exc).__name__}: {exc}", config)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+    if broken:
+        # Which file killed the worker is unknown: each unfinished one runs alone, in a process
+        # of its own, so the one that kills it again costs only itself (SL003).
+        for job in order:
+            if job.diagnostics is None and job.error is None:
+                job.diagnostics = _lint_isolated(job, config)
+
+
+def _isolated_main(send, text: str, path: str, config: Config) -> None:
+    result = _lint_one(text, path, config)
+    try:
+        send.send(result)
+    except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled
+        send.send((analysis_failed(path, f"cannot return the result: {type(exc).__name__}: {exc}",
+                                   config), None))
+    send.close()
+
+
+def _lint_isolated(job: Job, config: Config) -> List[Diagnostic]:
+    """Lint one file in a single-use process; a process that dies is SL003 for this file."""
+    context = _pool_context()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_isolated_main, args=(send, job.text, job.path, config))
+    process.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except (EOFError, OSError):
+        result = None
+    finally:
+        receive.close()
+        process.join()
+    if result is not None:
+        diagnostics, error = result
+        return diagnostics if error is None else analysis_failed(job.path, error, config)
+    code = process.exitcode
+    why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    return analysis_failed(job.path, f"the process analysing it died ({why})", config)
 
 
 def choose_workers(jobs: Sequence[Job], requested: Optional[int]) -> int:
@@ -112,13 +161,14 @@ def choose_workers(jobs: Sequence[Job], requested: Optional[int]) -> int:
 
 def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = None,
                use_cache: bool = True, stdin_name: Optional[str] = None,
-               read_stdin: Callable[[], bytes] = lambda: sys.stdin.buffer.read()) -> RunResult:
+               read_stdin: Optional[Callable[[], bytes]] = None) -> RunResult:
     """Lint files and folders (``-`` is standard input, reported as ``stdin_name``).
 
     ``jobs``: None is automatic (one worker per CPU when there is enough to parse), 1 is this
-    process, N is N workers."""
+    process, N is N workers.  ``use_cache=False`` reads and writes no cache at all."""
     result = RunResult()
     cache = ResultCache(config, enabled=use_cache)
+    verdicts: Optional[VerdictCache] = None
     pending: List[Job] = []
     ordered: List[Job] = []
     sources = [(None, None)] if any(str(p) == STDIN for p in paths) else []
@@ -126,7 +176,13 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
     for path, problem in sources:
         if path is None:
             name = stdin_name or STDIN
-            text, problem = decode_source(read_stdin())
+            data = read_stdin() if read_stdin is not None \
+                else sys.stdin.buffer.read(config.max_file_size + 1)
+            if len(data) > config.max_file_size:
+                text, problem = None, (f"file skipped: standard input is over max-file-size "
+                                       f"({config.max_file_size:,} bytes)")
+            else:
+                text, problem = decode_source(data)
         else:
             name = str(path)
             text, problem = (None, problem) if problem else read_source(path, config.max_file_size)
@@ -140,6 +196,11 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
             continue
         job.text, job.digest = text, content_hash(text)
         cached = cache.get(name, job.digest)
+        if cached is not None and config.confirm and any(isinstance(d.probe, ProbeRef) for d in cached):
+            # A cached finding's program is not cached: without its verdict, lint it again.
+            verdicts = verdicts or VerdictCache(usable_cache_dir())
+            if not answerable((d.probe for d in cached), verdicts):
+                cached = None
         if cached is not None:
             job.diagnostics = cached
             result.cached += 1
@@ -154,7 +215,8 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
         for job in pending:
             job.diagnostics, job.error = _lint_one(job.text, job.path, config)
     for job in pending:
-        if job.error is None:
+        # SL003 is not kept: a failure (a dead worker, memory) may not happen again.
+        if job.error is None and not any(d.code == "SL003" for d in job.diagnostics):
             cache.put(job.path, job.digest, job.diagnostics)
         job.text = None
     cache.save()

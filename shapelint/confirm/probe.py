@@ -47,3 +47,20 @@ def render_literal(value: Any) -> str:
     if isinstance(value, ListVal) and value.items is not None:
         return "[" + ", ".join(render_literal(v) for v in value.items) + "]"
     raise Unsynthesizable(f"a value that is not a literal ({type(value).__name__})")
+
+
+@dataclass(frozen=True)
+class ProbeRef:
+    """What the result cache keeps of a ``Probe``: its key and flavour, never its program.
+
+    A cached finding is answered from the verdict cache by this key; when the verdict is not
+    there, the file is linted again and the program rebuilt from the source (caches hold data,
+    never code)."""
+
+    key: str  # Probe.key: 64 hex digits
+    framework: str = "keras"  # keras | torch
+    keras: int = 3  # 3, 2 (tf_keras) or 0 (PyTorch)
+
+    @classmethod
+    def of(cls, probe: "Probe") -> "ProbeRef":
+        return cls(probe.key, probe.framework, probe.keras)

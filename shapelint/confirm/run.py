@@ -11,23 +11,27 @@ returns the diagnostics with a verdict:
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 from shapelint.core.diagnostics import Diagnostic
-from shapelint.confirm.probe import Probe
+from shapelint.confirm.probe import Probe, ProbeRef
 
 CONFIRMED, REFUTED, UNCONFIRMED = "confirmed", "refuted", "unconfirmed"
+STATUSES = (CONFIRMED, REFUTED, UNCONFIRMED)
 CACHE_VERSION = 1
+TIMED_OUT = "the confirmation worker timed out"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -57,6 +61,63 @@ def tf_keras_installed() -> bool:
     return importlib.util.find_spec("tf_keras") is not None
 
 
+def _distribution_version(*names: str) -> str:
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+def keras_version() -> str:
+    """The ``keras`` package's version (Keras 3), read without importing it."""
+    return _distribution_version("keras", "keras-nightly")
+
+
+def tf_keras_version() -> str:
+    """``tf_keras``'s version (Keras 2), read without importing it."""
+    return _distribution_version("tf-keras", "tf_keras", "tf-keras-nightly")
+
+
+class Installed:
+    """What can run a probe here, asked once per run: why not (``missing``), and the version
+    string its verdict is cached under (``version``): Keras 3 findings by the ``keras`` and
+    TensorFlow versions, Keras 2 by ``tf_keras``'s and TensorFlow's, PyTorch by torch's."""
+
+    def __init__(self):
+        self._memo: Dict[str, Optional[str]] = {}
+
+    def _get(self, name: str, read) -> Optional[str]:
+        if name not in self._memo:
+            self._memo[name] = read()
+        return self._memo[name]
+
+    @property
+    def tensorflow(self) -> Optional[str]:
+        return self._get("tensorflow", tensorflow_version)
+
+    @property
+    def torch(self) -> Optional[str]:
+        return self._get("torch", torch_version)
+
+    def missing(self, probe: Union[Probe, ProbeRef]) -> Optional[str]:
+        if probe.framework == "torch":
+            return "PyTorch is not installed" if self.torch is None else None
+        if self.tensorflow is None:
+            return "TensorFlow is not installed"
+        if probe.keras == 2 and not self._get("tf_keras", lambda: "yes" if tf_keras_installed() else None):
+            return "tf_keras (Keras 2) is not installed"
+        return None
+
+    def version(self, probe: Union[Probe, ProbeRef]) -> str:
+        if probe.framework == "torch":
+            return f"torch {self.torch}"
+        if probe.keras == 2:
+            return f"tf_keras {self._get('tf_keras_version', tf_keras_version)}+tensorflow {self.tensorflow}"
+        return f"keras {self._get('keras_version', keras_version)}+tensorflow {self.tensorflow}"
+
+
 def cache_dir() -> Path:
     explicit = os.environ.get("SHAPELINT_CACHE_DIR")
     if explicit:
@@ -65,43 +126,146 @@ def cache_dir() -> Path:
     return Path(base) / "shapelint"
 
 
+_warned = set()
+
+
+def _warn_once(text: str) -> None:
+    if text not in _warned:
+        _warned.add(text)
+        print(f"shapelint: warning: {text}", file=sys.stderr)
+
+
+def private_dir(folder: Path) -> bool:
+    """Create ``folder`` (mode 0700) if needed; True when it can hold a cache: a folder owned
+    by the current user that no other user can write.  A folder that cannot be created is
+    silently no cache (it only costs time); one that others control is refused, with one
+    warning, because what a cache holds decides what is reported."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False
+    problem = None
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        problem = "it is not owned by the current user"
+    elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        problem = f"other users can write to it (chmod 700 {folder})"
+    if problem is not None:
+        _warn_once(f"not using the cache folder {folder}: {problem}; running without a cache")
+        return False
+    return True
+
+
+def usable_cache_dir() -> Optional[Path]:
+    """The cache folder, or None when it cannot be used safely (see ``private_dir``)."""
+    folder = cache_dir()
+    return folder if private_dir(folder) else None
+
+
+def read_json(path: Path):
+    """A cache file's JSON, or None (missing, not a regular file, damaged, too deep)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        with open(path, "rb") as handle:
+            return json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def write_json(path: Path, data) -> None:
+    """Write through a fresh temporary file in the same folder, then rename: never a fixed
+    temporary name (no symlink to follow), never a half-written file for a concurrent reader."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# "keras 3.12.0+tensorflow 2.20.0:<probe key>", "tf_keras ...", "torch 2.9.0:<probe key>";
+# keys of other shapes (older shapelint versions, tampering) are dropped on load.
+_VERDICT_KEY = re.compile(r"(?:keras|tf_keras|torch) [^:]+:[0-9a-f]{64}")
+
+
+def valid_verdict(value) -> bool:
+    return (isinstance(value, list) and len(value) == 2 and value[0] in STATUSES
+            and isinstance(value[0], str) and isinstance(value[1], str))
+
+
 class VerdictCache:
-    """Verdicts by probe and TensorFlow version, in one JSON file."""
+    """Verdicts by probe key and framework version, in one JSON file (data only: a status and
+    a message per key; an entry of any other shape is dropped on load)."""
 
     def __init__(self, directory: Optional[Path]):
         self.path = directory / f"verdicts-v{CACHE_VERSION}.json" if directory else None
-        self.entries: Dict[str, List[str]] = {}
-        self.dirty = False
-        if self.path is not None and self.path.is_file():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if isinstance(data, dict):
-                    self.entries = data
-            except (OSError, ValueError):
-                self.entries = {}
+        self.entries: Dict[str, Tuple[str, str]] = self._load()
+        self.added: Dict[str, Tuple[str, str]] = {}
+
+    def _load(self) -> Dict[str, Tuple[str, str]]:
+        data = read_json(self.path) if self.path is not None else None
+        if not isinstance(data, dict):
+            return {}
+        return {key: (value[0], value[1]) for key, value in data.items()
+                if isinstance(key, str) and _VERDICT_KEY.fullmatch(key) and valid_verdict(value)}
 
     @staticmethod
-    def key(probe: Probe, version: str) -> str:
+    def key(probe: Union[Probe, ProbeRef], version: str) -> str:
         return f"{version}:{probe.key}"
 
-    def get(self, probe: Probe, version: str) -> Optional[Tuple[str, str]]:
-        entry = self.entries.get(self.key(probe, version))
-        return (entry[0], entry[1]) if entry else None
+    def get(self, probe: Union[Probe, ProbeRef], version: str) -> Optional[Tuple[str, str]]:
+        return self.entries.get(self.key(probe, version))
 
-    def put(self, probe: Probe, version: str, verdict: Tuple[str, str]) -> None:
-        self.entries[self.key(probe, version)] = list(verdict)
-        self.dirty = True
+    def put(self, probe: Union[Probe, ProbeRef], version: str, verdict: Tuple[str, str]) -> None:
+        self.entries[self.key(probe, version)] = self.added[self.key(probe, version)] = tuple(verdict)
 
     def save(self) -> None:
-        if not self.dirty or self.path is None:
+        if not self.added or self.path is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
-            os.replace(tmp, self.path)
+            with _locked(self.path.with_suffix(".lock")):
+                merged = self._load()  # what other runs saved meanwhile is kept
+                merged.update(self.added)
+                write_json(self.path, {key: list(value) for key, value in merged.items()})
+            self.added = {}
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock between shapelint processes (where ``fcntl`` exists), so that
+    concurrent saves merge instead of losing each other's verdicts.  The lock file is never
+    followed if it is a symlink; without a lock, saves are still atomic."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def answerable(probes: Iterable, cache: VerdictCache) -> bool:
+    """Whether every cached probe reference can be given its verdict without its program: the
+    verdict is cached, or its framework is not installed here.  Otherwise the file must be
+    linted again (the program is rebuilt from the source, never read from a cache)."""
+    installed = Installed()
+    for probe in probes:
+        if isinstance(probe, ProbeRef) and installed.missing(probe) is None \
+                and cache.get(probe, installed.version(probe)) is None:
+            return False
+    return True
 
 
 def excerpt(error: str, expect) -> str:
@@ -179,7 +343,7 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
-            failure = f"the confirmation worker timed out after {timeout:.0f} s"
+            failure = f"{TIMED_OUT} after {timeout:.0f} s"
         results = {}
         for line in out.splitlines():
             try:
@@ -198,15 +362,16 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
 
 def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
             timeout: Optional[float] = None, notify=None) -> List[Diagnostic]:
-    """Diagnostics with a verdict on every one that has a probe (or a reason for none)."""
+    """Diagnostics with a verdict on every one that has a probe (or a reason for none).
+
+    A ``ProbeRef`` (a cached finding) is answered from the verdict cache only: the worker runs
+    nothing but programs synthesized in this run (``Probe``).  ``use_cache=False`` neither
+    reads nor writes the verdict cache."""
     pending = [d for d in diagnostics if d.probe is not None]
     if not pending:
         return diagnostics
-    versions = {"keras": tensorflow_version()}
-    if any(isinstance(d.probe, Probe) and d.probe.framework == "torch" for d in pending):
-        versions["torch"] = torch_version()
-    version = versions["keras"]
-    cache = VerdictCache(cache_dir() if use_cache else None)
+    installed = Installed()
+    cache = VerdictCache(usable_cache_dir() if use_cache else None)
     verdicts: Dict[int, Tuple[str, str]] = {}
     jobs: List[dict] = []
     probes: Dict[int, Probe] = {}
@@ -217,44 +382,61 @@ def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
         if isinstance(probe, str):
             verdicts[index] = (UNCONFIRMED, f"no model to build: {probe}")
             continue
-        if probe.framework == "torch":
-            if versions["torch"] is None:
-                verdicts[index] = (UNCONFIRMED, "PyTorch is not installed")
-                continue
-        elif version is None:
-            verdicts[index] = (UNCONFIRMED, "TensorFlow is not installed")
+        if not isinstance(probe, (Probe, ProbeRef)):
+            verdicts[index] = (UNCONFIRMED, "no model to build")
             continue
-        if probe.keras == 2 and not tf_keras_installed():
-            verdicts[index] = (UNCONFIRMED, "tf_keras (Keras 2) is not installed")
+        missing = installed.missing(probe)
+        if missing is not None:
+            verdicts[index] = (UNCONFIRMED, missing)
             continue
-        cached = cache.get(probe, versions[probe.framework])
+        cached = cache.get(probe, installed.version(probe))
         if cached is not None:
             verdicts[index] = cached
+            continue
+        if type(probe) is not Probe or not isinstance(probe.program, str):
+            verdicts[index] = (UNCONFIRMED, "the verdict of this cached finding is no longer cached "
+                                            "(--no-cache checks it again)")
             continue
         probes[index] = probe
         jobs.append({"id": index, "program": probe.program, "keras": probe.keras,
                      "framework": probe.framework})
-    if version is None and notify is not None and any(
-            isinstance(d.probe, Probe) and d.probe.framework == "keras" for d in pending):
+    if notify is not None and installed.tensorflow is None and any(
+            isinstance(d.probe, (Probe, ProbeRef)) and d.probe.framework == "keras" for d in pending):
         notify("TensorFlow is not installed, so findings are not confirmed "
                "(pip install tensorflow-cpu; --no-confirm silences this)")
     if jobs:
         unique: Dict[str, dict] = {}
         for job in jobs:
             unique.setdefault(probes[job["id"]].key, job)
-        results, failure = run_worker(list(unique.values()),
-                                      timeout if timeout is not None else 60 + 3 * len(unique))
+        order = list(unique.values())
+        results, failure = run_worker(order, timeout if timeout is not None else 60 + 3 * len(unique))
+        # The worker runs the jobs in order once its imports are done: after a timeout, the
+        # first without a result is the one that hung (its timeout is cached like a verdict,
+        # so the next run does not wait for it again); those after it never ran.
+        hung = next((job["id"] for job in order if job["id"] not in results), None) \
+            if failure is not None and failure.startswith(TIMED_OUT) and "import_seconds" in results else None
         for job in jobs:
             probe = probes[job["id"]]
-            result = results.get(unique[probe.key]["id"])
+            first = unique[probe.key]["id"]
+            result = results.get(first)
             if result is None:
-                verdicts[job["id"]] = (UNCONFIRMED, failure or "the confirmation worker gave no result")
+                if first == hung:
+                    verdict = (UNCONFIRMED, f"{failure} on this check")
+                    cache.put(probe, installed.version(probe), verdict)
+                elif hung is not None:
+                    verdict = (UNCONFIRMED, "not checked: another check timed out first")
+                else:
+                    verdict = (UNCONFIRMED, failure or "the confirmation worker gave no result")
+                verdicts[job["id"]] = verdict
                 continue
             verdict = judge(probe, result)
             verdicts[job["id"]] = verdict
             if verdict[0] != UNCONFIRMED or "different error" in verdict[1]:
-                cache.put(probe, versions[probe.framework], verdict)
+                cache.put(probe, installed.version(probe), verdict)
         cache.save()
+    versions = {"keras": installed.tensorflow}
+    if any(isinstance(d.probe, (Probe, ProbeRef)) and d.probe.framework == "torch" for d in pending):
+        versions["torch"] = installed.torch
     out = []
     for index, diag in enumerate(diagnostics):
         if index in verdicts:
@@ -266,10 +448,10 @@ def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
 
 def _engine(probe, versions) -> str:
     """'TensorFlow 2.21', 'TensorFlow 2.21 (tf_keras)', 'PyTorch 2.13'."""
-    torch = isinstance(probe, Probe) and probe.framework == "torch"
+    torch = isinstance(probe, (Probe, ProbeRef)) and probe.framework == "torch"
     version = versions.get("torch" if torch else "keras")
     short = ".".join(version.split(".")[:2]) if version else None
     name = "PyTorch" if torch else "TensorFlow"
     engine = f"{name} {short}" if short else name
-    keras2 = isinstance(probe, Probe) and probe.keras == 2 and not torch
+    keras2 = isinstance(probe, (Probe, ProbeRef)) and probe.keras == 2 and not torch
     return f"{engine}{' (tf_keras)' if keras2 else ''}"

@@ -2,7 +2,8 @@
 synthesized programs.  Reads a JSON list of jobs on stdin, writes one JSON line per job.
 
 Run only by ``shapelint.confirm``, in a temporary working directory, with the programs that
-``shapelint.synthesize`` wrote from literal layer configurations.
+``shapelint.synthesize`` wrote from literal layer configurations in the same run: no program
+is ever read from a cache (the caches keep probe keys and verdicts, not code).
 """
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ def main() -> int:
             flavour = _flavour(job)
             if flavour not in modules:
                 modules[flavour] = _load(flavour)
+            if not isinstance(job.get("program"), str):
+                raise TypeError("a job without a program")
             namespace = {"np": np, "__name__": "__shapelint_probe__"}
             if flavour != "torch":
                 namespace["keras"] = modules[flavour]

@@ -13,6 +13,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 DEFAULT_MAX_FILE_SIZE = 2_000_000  # bytes; larger files are reported (SL002) and skipped
+MAX_MAX_FILE_SIZE = 100_000_000  # a file is read whole: more would only exhaust memory
 
 
 class ConfigError(Exception):
@@ -150,6 +151,9 @@ def load_config(path: Optional[Path]) -> Config:
         size = table["max-file-size"]
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise ConfigError(f"{where} max-file-size must be a positive integer (bytes)")
+        if size > MAX_MAX_FILE_SIZE:
+            raise ConfigError(f"{where} max-file-size must be at most {MAX_MAX_FILE_SIZE:,} bytes, "
+                              f"not {size:,}")
         changes["max_file_size"] = size
     if "confirm" in table:
         if not isinstance(table["confirm"], bool):

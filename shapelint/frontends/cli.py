@@ -109,7 +109,8 @@ def run_check(argv: Sequence[str]) -> int:
         print(f"shapelint: internal error on {path}: {error} (please report it)", file=sys.stderr)
     diagnostics = run.diagnostics
     if config.confirm:
-        diagnostics = confirm(diagnostics, notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
+        diagnostics = confirm(diagnostics, use_cache=not args.no_cache,
+                              notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
         if not args.show_refuted:
             diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
     sys.stdout.write(render(diagnostics, args.format))
@@ -199,3 +200,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_CLEAN
+    except Exception as exc:  # noqa: BLE001 - an internal error is exit 2 (1 means findings)
+        try:
+            print(f"shapelint: internal error: {type(exc).__name__}: {exc} (please report it)",
+                  file=sys.stderr)
+        except Exception:  # noqa: BLE001 - even stderr failed: the exit code still says it
+            pass
+        return EXIT_ERROR

@@ -20,12 +20,34 @@ FORMATS = ("text", "concise", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+def display_path(path: str) -> str:
+    """A file name as printable text on one line: a byte that is not valid in the file system's
+    encoding (kept by Python as a lone surrogate) as ``\\xff``, a newline or another control
+    character as its escape (``\\n``), so that one finding stays one line and output never fails
+    to encode."""
+    if path.isprintable():
+        return path
+    out = []
+    for char in path:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        elif not char.isprintable():
+            out.append(repr(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def format_text(diag: Diagnostic) -> str:
-    return f"{diag.path}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}{diag.suffix()}"
+    return (f"{display_path(diag.path)}:{diag.start.line}:{diag.start.column}: "
+            f"{diag.code} {diag.message}{diag.suffix()}")
 
 
 def format_concise(diag: Diagnostic) -> str:
-    return f"{diag.path}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}"
+    return f"{display_path(diag.path)}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}"
 
 
 def render_lines(diagnostics: Sequence[Diagnostic], line: Callable[[Diagnostic], str]) -> str:
@@ -48,7 +70,7 @@ def _escape_property(text: str) -> str:
 
 def format_github(diag: Diagnostic) -> str:
     level = "warning" if diag.verdict == "refuted" else "error"
-    props = [("file", diag.path), ("line", diag.start.line), ("col", diag.start.column),
+    props = [("file", display_path(diag.path)), ("line", diag.start.line), ("col", diag.start.column),
              ("endLine", diag.end.line), ("endColumn", diag.end.column), ("title", diag.code)]
     joined = ",".join(f"{key}={_escape_property(str(value))}" for key, value in props)
     return f"::{level} {joined}::{_escape_data(diag.message + diag.suffix())}"
@@ -63,7 +85,8 @@ def artifact_location(path: str, root: Path) -> Dict[str, str]:
         relative = absolute.relative_to(os.path.abspath(root))
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": "%SRCROOT%"}
+    # The name's bytes, percent-encoded: a name that is not valid UTF-8 is still a valid URI.
+    return {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(start: Position, end: Position) -> Dict[str, int]:

@@ -252,6 +252,12 @@ class Interpreter:
         return NORMAL
 
     def exec_With(self, node: cst.With, frame: Frame) -> str:
+        if any(syntax.expects_exception(item.item) for item in node.items):
+            # `with pytest.raises(...)` / `self.assertRaises(...)`: the body is meant to fail
+            # (a test of the error itself); it is not followed, and what it binds is unknown.
+            for name in syntax.assigned_names(node):
+                frame.scope.bind(name, UNKNOWN)
+            return NORMAL
         for item in node.items:
             self.eval(item.item, frame)
             if item.asname is not None:

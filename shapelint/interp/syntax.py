@@ -222,3 +222,17 @@ def bound_names(module) -> Optional[set]:
     finder = _BoundNames()
     module.visit(finder)
     return None if finder.star else finder.names
+
+
+_RAISES = ("raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "assertWarns",
+           "assertWarnsRegex")
+
+
+def expects_exception(expr) -> bool:
+    """``pytest.raises(...)``, ``self.assertRaises(...)``, ``raises(...)``: a context whose
+    body a test expects to raise."""
+    if not isinstance(expr, cst.Call):
+        return False
+    func = expr.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return name in _RAISES
