@@ -81,7 +81,7 @@ class Linter:
         config = config or self.config_for(None)
         if not config.confirm or not any(d.probe is not None for d in diagnostics):
             return diagnostics
-        confirmed = confirm(diagnostics, notify=self.notify)
+        confirmed = confirm(diagnostics, use_cache=self.use_cache, notify=self.notify)
         if self.show_refuted:
             return confirmed
         return [d for d in confirmed if d.verdict != REFUTED]

@@ -55,8 +55,11 @@ def test_same_findings_as_the_cli_on_every_fixture(tmp_path):
     shutil.copytree(FIXTURES, corpus)
     ours = shapelint_json("fixtures", cwd=tmp_path)
     theirs = flake8("--select", "SL,E999", "fixtures", cwd=tmp_path).stdout
+    # flake8 does not run plugins on a file Python cannot parse (its E999): shapelint lints the
+    # rest of such a file on its own command line only.
+    unparsable = {d["filename"] for d in ours if d["code"] == "SL001"}
     expected = sorted((d["filename"], d["location"]["row"], d["location"]["column"], d["code"], d["message"])
-                      for d in ours if d["code"] != "SL001")
+                      for d in ours if d["filename"] not in unparsable)
     got = sorted(f for f in findings(theirs) if f[3] != "E999")
     assert len(expected) > 30
     assert got == expected

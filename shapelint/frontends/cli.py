@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from shapelint import __version__
-from shapelint.core.config import Config, ConfigError, find_pyproject, load_config, parse_target, validate_selectors
-from shapelint.confirm.run import REFUTED, confirm
+from shapelint.core.config import ConfigError, parse_target, validate_selectors
+from shapelint.confirm.run import REFUTED
 from shapelint.core.files import discover
 from shapelint.frontends.formats import FORMATS, render, statistics
 from shapelint.linter import Linter
 from shapelint.core.registry import all_rules, rule_by_name_or_code
-from shapelint.batch.runner import STDIN, lint_paths
+from shapelint.batch.runner import STDIN
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -72,47 +72,44 @@ def check_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_config(args) -> Config:
-    if args.config is not None:
-        if not args.config.is_file():
-            raise ConfigError(f"--config {args.config}: no such file")
-        config = load_config(args.config)
-    else:
-        start = Path.cwd()
-        config = load_config(find_pyproject(start))
-    changes = {}
+def linter_for(args) -> Linter:
+    """The session the command line asks for: its overrides on top of the nearest
+    ``[tool.shapelint]`` (or ``--config``); raises ``ConfigError``."""
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"--config {args.config}: no such file")
+    overrides = {}
     if args.select is not None:
-        changes["select"] = validate_selectors(args.select, "--select")
+        overrides["select"] = validate_selectors(args.select, "--select")
     if args.extend_select:
-        changes["extend_select"] = config.extend_select + validate_selectors(args.extend_select, "--extend-select")
+        overrides["extend_select"] = validate_selectors(args.extend_select, "--extend-select")
     if args.ignore:
-        changes["ignore"] = config.ignore + validate_selectors(args.ignore, "--ignore")
+        overrides["ignore"] = validate_selectors(args.ignore, "--ignore")
     if args.target_keras is not None:
-        changes["target_keras"] = parse_target(args.target_keras, "--target-keras")
+        overrides["target_keras"] = parse_target(args.target_keras, "--target-keras")
     if args.no_confirm:
-        changes["confirm"] = False
-    return replace(config, **changes)
+        overrides["confirm"] = False
+    linter = Linter(config_file=args.config, overrides=overrides, use_cache=not args.no_cache,
+                    show_refuted=args.show_refuted,
+                    notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
+    linter.config_for(None)  # a bad configuration stops the run before any file is read
+    return linter
 
 
 def run_check(argv: Sequence[str]) -> int:
     parser = check_parser()
     args = parser.parse_args(argv)
     try:
-        config = resolve_config(args)
+        linter = linter_for(args)
     except ConfigError as exc:
         print(f"shapelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     paths = args.paths or [Path(STDIN if args.stdin_filename else ".")]
-    run = lint_paths(paths, config, jobs=args.jobs, use_cache=not args.no_cache,
-                     stdin_name=args.stdin_filename)
+    run = linter.lint_paths(paths, jobs=args.jobs, stdin_name=args.stdin_filename)
+    if run.files == 0:
+        print("shapelint: warning: no Python files found", file=sys.stderr)
     for path, error in run.errors:
         print(f"shapelint: internal error on {path}: {error} (please report it)", file=sys.stderr)
-    diagnostics = run.diagnostics
-    if config.confirm:
-        diagnostics = confirm(diagnostics, use_cache=not args.no_cache,
-                              notify=lambda text: print(f"shapelint: {text}", file=sys.stderr))
-        if not args.show_refuted:
-            diagnostics = [d for d in diagnostics if d.verdict != REFUTED]
+    diagnostics = linter.confirm(run.diagnostics)
     sys.stdout.write(render(diagnostics, args.format))
     if args.statistics:
         # Machine-readable formats keep standard output parseable: the counts go to stderr.
@@ -186,6 +183,13 @@ def run_summary(argv: Sequence[str]) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if len(argv) == 1 and argv[0] in ("rule", "summary") and Path(argv[0]).exists():
+            # `shapelint rule` in a project with a rule/ folder: never guess which is meant.
+            print(f"shapelint: error: {argv[0]!r} is both a command and a path here: write "
+                  f"'shapelint check {argv[0]}' to lint the path, or "
+                  f"{'shapelint rule --all' if argv[0] == 'rule' else 'shapelint summary PATH'!r} "
+                  f"for the command", file=sys.stderr)
+            return EXIT_ERROR
         if argv and argv[0] == "rule":
             return run_rule(argv[1:])
         if argv and argv[0] == "summary":

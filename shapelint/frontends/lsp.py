@@ -73,6 +73,7 @@ class Documents:
     def __init__(self, server):
         self.server = server
         self.linter = Linter()
+        self.initialized = False  # an LSP client sent `initialize`
         self.analysed: Dict[str, Analysed] = {}
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.generation: Dict[str, int] = {}
@@ -245,6 +246,7 @@ def build_server() -> "LanguageServer":
 
     @server.feature(types.INITIALIZE)
     def initialize(ls, params: types.InitializeParams):
+        documents.initialized = True
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         if options.get("confirm") is False:
             documents.linter.overrides["confirm"] = False
@@ -330,7 +332,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("shapelint: error: the language server needs pygls: pip install 'shapelint[lsp]'",
               file=sys.stderr)
         return 2
-    build_server().start_io()
+    server = build_server()
+    server.start_io()
+    if not server.documents.initialized:
+        # Standard input ended before any client spoke: not an editor (`shapelint server` run
+        # in CI in a project with a server/ folder, say), so do not pass silently.
+        print("shapelint server: no language client on standard input (it ended before "
+              "'initialize'); to lint a folder named server, write 'shapelint check server'",
+              file=sys.stderr)
+        return 2
     return 0
 
 
