@@ -82,6 +82,19 @@ def mentions_framework(source: str) -> bool:
     return any(marker in source for marker in FRAMEWORK_MARKERS) or _PASTED_MARKERS.search(source) is not None
 
 
+class UnsafeToParse(ValueError):
+    """The source is nested or chained beyond what LibCST's native parser survives."""
+
+
+def parse_module(source: str) -> cst.Module:
+    """LibCST's parse, for the doors that parse on their own (summary, hover, fixes): never on
+    a source that would crash the parser (``core.files.nesting_problem``)."""
+    problem = nesting_problem(source)
+    if problem is not None:
+        raise UnsafeToParse(problem[3])
+    return cst.parse_module(source)
+
+
 def analyse(module: cst.Module, config: Config, source: Optional[str] = None) -> Analysis:
     analysis = Analysis(target_keras=config.target_keras)
     scan = source is None or _GLOBAL_STATEMENT.search(source) is not None

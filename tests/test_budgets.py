@@ -52,3 +52,20 @@ def test_a_huge_size_is_not_written_into_a_finding():
              "m = Sequential([Dense(10 ** 5000, input_shape=(3,)), Dense(1, activation='softmax')])\n"
     found = lint_source(source, "huge.py", Config())
     assert [d.code for d in found] == ["SL121"]
+
+
+def test_the_other_parsers_are_guarded_too(tmp_path):
+    """summary, hover and fixes parse on their own: deep nesting that would crash LibCST's
+    native parser (exit 139) is refused there as well."""
+    import subprocess
+    import sys
+
+    from shapelint.frontends.facts import layer_facts
+
+    deep = "import keras\nx = " + "[" * 1300 + "]" * 1300 + "\n"
+    path = tmp_path / "deep.py"
+    path.write_text(deep)
+    result = subprocess.run([sys.executable, "-m", "shapelint", "summary", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "cannot summarize" in result.stderr
+    assert layer_facts(deep, "deep.py") == []

@@ -13,7 +13,7 @@ import libcst as cst
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Position
-from shapelint.engine import Locator, analyse, mentions_framework
+from shapelint.engine import Locator, analyse, mentions_framework, parse_module
 from shapelint.core.shapes import Tensor, format_shape
 from shapelint.frontends.summary import app_parameters, format_output
 from shapelint.frameworks.torch.catalog import describe, parameter_count
@@ -55,8 +55,8 @@ def layer_facts(source: str, path: str = "<unsaved>", config: Optional[Config] =
     if not mentions_framework(source):
         return []
     try:
-        module = cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError):
+        module = parse_module(source)
+    except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError):
         return []
     analysis = analyse(module, config, source)
     locator = Locator(module)

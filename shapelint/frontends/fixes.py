@@ -24,7 +24,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position
-from shapelint.engine import lint_source
+from shapelint.engine import lint_source, parse_module
 from shapelint.core.fix import SAFE, UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, SetArgument
 from shapelint.core.noqa import NOQA_COMMENT
 
@@ -125,7 +125,7 @@ class _Tree:
 
     def __init__(self, source: str):
         self.source = source
-        self.wrapper = MetadataWrapper(cst.parse_module(source))
+        self.wrapper = MetadataWrapper(parse_module(source))
         self.module = self.wrapper.module
         self.positions = self.wrapper.resolve(PositionProvider)
         self.parents = self.wrapper.resolve(ParentNodeProvider)

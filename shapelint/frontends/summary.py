@@ -8,7 +8,7 @@ from typing import List, Optional
 import libcst as cst
 
 from shapelint.core.config import Config
-from shapelint.engine import Locator, analyse
+from shapelint.engine import Locator, analyse, parse_module
 from shapelint.frameworks.keras.propagate import upstream
 from shapelint.core.shapes import Tensor, format_shape
 from shapelint.interp.values import ListVal
@@ -110,7 +110,7 @@ def _functional(model: FunctionalModelVal, analysis, locator, path) -> ModelSumm
 
 def summarize(source: str, path: str, config: Optional[Config] = None) -> List[ModelSummary]:
     config = config or Config()
-    module = cst.parse_module(source)
+    module = parse_module(source)
     analysis = analyse(module, config)
     locator = Locator(module)
     # A model built in a function is seen once per call site and once on its own: show the
