@@ -219,3 +219,21 @@ def test_small_runs_stay_in_process(monkeypatch):
     assert choose_workers(big, None) == choose_workers(big, 64) == len(big)  # never more than files
     monkeypatch.setattr(os, "cpu_count", lambda: None)  # unknown: in process
     assert choose_workers(big, None) == 1
+
+
+def test_cached_findings_keep_their_fix_and_arguments():
+    """A cached finding is the same finding: its fix (for --fix and the editor) and its
+    message's arguments survive the round trip through JSON; a damaged fix is a miss."""
+    import json as _json
+
+    from shapelint.batch.cache import Damaged, diagnostic_from_data, diagnostic_to_data
+    from shapelint.engine import lint_source as _lint
+
+    source = (ROOT / "fixtures" / "keras" / "stacked_lstm_sequential_add.py").read_text()
+    (diag,) = [d for d in _lint(source, "m.py", Config()) if d.code == "SL101"]
+    data = _json.loads(_json.dumps(diagnostic_to_data(diag)))
+    back = diagnostic_from_data(data)
+    assert back.fix == diag.fix and back.fix is not None and dict(back.args)["layer"] == "LSTM"
+    data["fix"]["edit"]["type"] = "os.system"
+    with pytest.raises(Damaged):
+        diagnostic_from_data(data)

@@ -31,6 +31,7 @@ from shapelint import __version__
 from shapelint.core.config import Config
 from shapelint.confirm.run import cache_dir, private_dir, read_json, write_json
 from shapelint.core.diagnostics import Diagnostic, Position, Related
+from shapelint.core.fix import EDITS, SAFE, UNSAFE, FixPlan, Span
 from shapelint.confirm.probe import Probe, ProbeRef
 
 FORMAT = 1
@@ -126,6 +127,78 @@ def _str(value, optional: bool = False) -> Optional[str]:
     return value
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
+def _scalar(value):
+    if not isinstance(value, _SCALARS):
+        raise Damaged("value")
+    return value
+
+
+def _args_to_data(args) -> list:
+    out = []
+    for name, value in args:
+        if isinstance(value, tuple):
+            value = [_scalar(v) for v in value]
+        elif isinstance(value, float):
+            value = repr(value)  # floats are shown as text anyway
+        out.append([name, _scalar(value) if not isinstance(value, list) else value])
+    return out
+
+
+def _args_from_data(data) -> tuple:
+    if not isinstance(data, list):
+        raise Damaged("args")
+    args = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            raise Damaged("args")
+        value = item[1]
+        args.append((item[0], tuple(_scalar(v) for v in value) if isinstance(value, list) else _scalar(value)))
+    return tuple(args)
+
+
+def _fix_to_data(plan) -> Any:
+    """A located ``FixPlan`` as data: the edit's class name, spans and literal fields."""
+    if plan is None:
+        return None
+    edit = {"type": type(plan.edit).__name__}
+    for field in fields(plan.edit):
+        value = getattr(plan.edit, field.name)
+        if field.name in type(plan.edit).nodes:
+            edit[field.name] = [[value.start.line, value.start.column], [value.end.line, value.end.column]]
+        else:
+            edit[field.name] = _scalar(value)
+    return {"title": plan.title, "safety": plan.safety, "edit": edit}
+
+
+def _fix_from_data(data) -> Any:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("edit"), dict):
+        raise Damaged("fix")
+    safety = _str(data.get("safety"))
+    if safety not in (SAFE, UNSAFE):
+        raise Damaged("fix")
+    edit = data["edit"]
+    cls = EDITS.get(edit.get("type"))
+    if cls is None:
+        raise Damaged("fix")
+    values = {}
+    for field in fields(cls):
+        if field.name not in edit:
+            raise Damaged("fix")
+        value = edit[field.name]
+        if field.name in cls.nodes:
+            if not (isinstance(value, list) and len(value) == 2):
+                raise Damaged("fix")
+            values[field.name] = Span(_position(value[0]), _position(value[1]))
+        else:
+            values[field.name] = _scalar(value)
+    return FixPlan(_str(data.get("title")), safety, cls(**values))
+
+
 def diagnostic_to_data(diag: Diagnostic) -> dict:
     return {
         "code": diag.code, "message": diag.message, "path": diag.path,
@@ -134,6 +207,7 @@ def diagnostic_to_data(diag: Diagnostic) -> dict:
                     for r in diag.related],
         "verdict": diag.verdict, "tf_message": diag.tf_message, "confirmed_by": diag.confirmed_by,
         "probe": _probe_to_data(diag.probe),
+        "fix": _fix_to_data(diag.fix), "args": _args_to_data(diag.args),
     }
 
 
@@ -157,7 +231,8 @@ def diagnostic_from_data(data: dict) -> Diagnostic:
                       _position(data.get("start")), _position(data.get("end")), tuple(related),
                       verdict, _str(data.get("tf_message"), optional=True),
                       _str(data.get("confirmed_by"), optional=True),
-                      probe=_probe_from_data(data.get("probe")))
+                      probe=_probe_from_data(data.get("probe")), fix=_fix_from_data(data.get("fix")),
+                      args=_args_from_data(data.get("args", [])))
 
 
 def _entry_from_data(entry) -> Tuple[str, List[Diagnostic]]:
