@@ -279,7 +279,9 @@ def test_no_cache_reads_and_writes_no_verdict(cache_dir, monkeypatch, tmp_path):
     assert {d.tf_message for d in confirm(diagnostics)} >= {"planted"}  # the cache is used otherwise
     # The command line passes --no-cache on to confirmation.
     seen = {}
-    monkeypatch.setattr(cli, "confirm", lambda diags, **kwargs: seen.update(kwargs) or diags)
+    from shapelint import linter as linter_module
+
+    monkeypatch.setattr(linter_module, "confirm", lambda diags, **kwargs: seen.update(kwargs) or diags)
     (tmp_path / "model.py").write_text(BAD)
     monkeypatch.chdir(tmp_path)
     cli.main(["--no-cache", "model.py"])
