@@ -141,3 +141,14 @@ def test_stdin_display_name(project):
 def test_registered_with_flake8():
     result = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True, text=True)
     assert "shapelint: " in result.stdout
+
+
+def test_a_bad_configuration_stops_flake8_as_it_stops_shapelint(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.shapelint]\nbogus = 1\n")
+    (tmp_path / "m.py").write_text('from keras.layers import Dense\nhead = Dense(1, activation="softmax")\n')
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "SL", "m.py"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2
+    assert "unknown key(s) in [tool.shapelint]: bogus" in result.stderr
+    ours = subprocess.run([sys.executable, "-m", "shapelint", "m.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert ours.returncode == 2 and "bogus" in ours.stderr
