@@ -324,6 +324,20 @@ def judge(probe: Probe, result: dict) -> Tuple[str, str]:
     return UNCONFIRMED, f"unknown check {probe.check}"
 
 
+# Confirmation workers running now: killed and reaped on shutdown (``stop_workers``).
+_RUNNING: set = set()
+
+
+def stop_workers() -> None:
+    """Kill and reap every confirmation worker (the language server's shutdown, a SIGTERM);
+    each ``run_worker`` then returns at once and removes its temporary folder."""
+    for proc in list(_RUNNING):
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+
 def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optional[str]]:
     """Run the jobs in one TensorFlow process; returns results by id (and, under the key
     ``"import_seconds"``, how long importing Keras took) and a failure, if any."""
@@ -338,12 +352,18 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         failure = None
+        _RUNNING.add(proc)
         try:
             out, err = proc.communicate(json.dumps(jobs), timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
             failure = f"{TIMED_OUT} after {timeout:.0f} s"
+        finally:
+            if proc.poll() is None:  # leaving early (a signal, shutdown): the worker goes too
+                proc.kill()
+                proc.wait()
+            _RUNNING.discard(proc)
         results = {}
         for line in out.splitlines():
             try:

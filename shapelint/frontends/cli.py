@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional, Sequence
 
 from shapelint import __version__
 from shapelint.core.config import ConfigError, parse_target, validate_selectors
-from shapelint.confirm.run import REFUTED
+from shapelint.confirm.run import REFUTED, stop_workers
 from shapelint.core.files import discover
 from shapelint.frontends.formats import FORMATS, render, statistics
 from shapelint.linter import Linter
@@ -180,8 +182,17 @@ def run_summary(argv: Sequence[str]) -> int:
     return status
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM: stop the confirmation workers, then leave as for Ctrl-C (temporary folders are
+    removed on the way out)."""
+    stop_workers()
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         if len(argv) == 1 and argv[0] in ("rule", "summary") and Path(argv[0]).exists():
             # `shapelint rule` in a project with a rule/ folder: never guess which is meant.
@@ -201,6 +212,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             argv = argv[1:]
         return run_check(argv)
     except KeyboardInterrupt:
+        stop_workers()
         return 130
     except BrokenPipeError:
         return EXIT_CLEAN

@@ -35,7 +35,7 @@ except ImportError:  # the optional extra is missing: main() says how to install
     types = LanguageServer = from_fs_path = None
 
 from shapelint import __version__
-from shapelint.confirm.run import CONFIRMED
+from shapelint.confirm.run import CONFIRMED, stop_workers
 from shapelint.core.config import Config, ConfigError
 from shapelint.core.diagnostics import Diagnostic, Position
 from shapelint.core.files import read_source
@@ -253,6 +253,11 @@ def build_server() -> "LanguageServer":
         debounce = options.get("debounceMs")
         if isinstance(debounce, (int, float)) and not isinstance(debounce, bool) and debounce >= 0:
             documents.debounce = debounce / 1000
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls, params):
+        # A running confirmation would hold the shutdown for up to a minute: stop it now.
+        stop_workers()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls, params: types.DidOpenTextDocumentParams):
