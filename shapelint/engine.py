@@ -193,6 +193,13 @@ def syntax_error(exc: Exception, source: str, path: str) -> Diagnostic:
         return Diagnostic("SL001", f"cannot parse: {err.msg}", path, start, start)
     except (ValueError, RecursionError, MemoryError):
         pass
+    else:
+        # Python accepts it; LibCST does not (5,000 adjacent string literals): not the user's
+        # syntax error but a limit of shapelint's parser.
+        start = Position(1, 1)
+        return Diagnostic("SL003", "analysis failed: the parser shapelint uses (LibCST) cannot read this "
+                                   "file, although it is valid Python; the file is not checked",
+                          path, start, start)
     if isinstance(exc, cst.ParserSyntaxError):
         start = Position(max(exc.raw_line, 1), exc.raw_column + 1)
         text = exc.message

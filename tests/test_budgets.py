@@ -69,3 +69,13 @@ def test_the_other_parsers_are_guarded_too(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "cannot summarize" in result.stderr
     assert layer_facts(deep, "deep.py") == []
+
+
+def test_valid_python_the_parser_cannot_read_is_not_a_syntax_error():
+    strings = "import keras\nx = " + " ".join(['"a"'] * 5000) + "\n"
+    assert [d.code for d in lint_source(strings, "s.py", Config(confirm=False))] == ["SL003"]
+
+
+def test_a_long_attribute_chain_is_refused_before_the_parser_spends_minutes_on_it():
+    chain = "import keras\nx = a" + ".b" * 20000 + "\n"
+    assert [d.code for d in lint_source(chain, "a.py", Config(confirm=False))] == ["SL003"]

@@ -112,14 +112,15 @@ _RESETS = frozenset({",", ";", "=", ":="})
 
 # A cheap upper bound first (``tokenize`` is pure Python and costs as much as a fifth of a
 # file's analysis): within one logical line, every bracket counts 4 (2 for its depth, 2 for the
-# chain) and every operator character or operator keyword 1, without the resets at `,` `;` `=`.
+# chain) and every operator character (`.` and `:` included, as the tokenizer counts them) or
+# operator keyword 1, without the resets at `,` `;` `=`.
 # That bounds the cost above from above; only a file where the bound passes the limit is
 # tokenized.  Strings and comments are skipped as the tokenizer skips them.
 _STRING = r"""[rRbBuUfF]{0,2}(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
 _COSTLY = re.compile(
     r"(?P<skip>#[^\n]*|" + _STRING + r")"
     r"|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<newline>\n)"
-    r"|[-+*/%@&|^<>=!~]|\b(?:and|or|not|if|else|lambda|in|is|await|for)\b")
+    r"|[-+*/%@&|^<>=!~.:]|\b(?:and|or|not|if|else|lambda|in|is|await|for)\b")
 
 
 def _surely_shallow(source: str) -> bool:
