@@ -1,9 +1,9 @@
-from shapelint.frameworks.keras.catalog import accepts_rank
-from shapelint.frameworks.keras.propagate import shape_producer
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
+from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.evidence import BuildFails
+from shapelint.frameworks.keras.propagate import shape_producer
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 

@@ -1,6 +1,6 @@
-from shapelint.frameworks.keras.catalog import normalize_axis
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape, is_known, product
+from shapelint.frameworks.keras.catalog import normalize_axis
 from shapelint.frameworks.keras.evidence import BuildFails
 
 MERGE_ERRORS = ("incompatible shapes", "matching shapes except for the concatenation axis")

@@ -1,7 +1,7 @@
-from shapelint.frameworks.keras.propagate import declared_input
 from shapelint.core.rule import Message, Rule, keyword_node, render
 from shapelint.core.shapes import format_shape, is_known
 from shapelint.frameworks.keras.evidence import ConstructionFails, InputIgnored
+from shapelint.frameworks.keras.propagate import declared_input
 
 BOTH = ("cannot pass both", "Only provide")
 

@@ -1,7 +1,7 @@
-from shapelint.frameworks.keras.propagate import shape_producer
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import BuildFails
+from shapelint.frameworks.keras.propagate import shape_producer
 
 
 def check(ctx) -> None:

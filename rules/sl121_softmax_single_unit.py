@@ -1,8 +1,8 @@
-from shapelint.frameworks import names
-from shapelint.frameworks.keras.catalog import channels_last, normalize_axis
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
 from shapelint.core.rule import Message, Rule, keyword_node
 from shapelint.core.shapes import format_shape
+from shapelint.frameworks import names
+from shapelint.frameworks.keras.catalog import channels_last, normalize_axis
 from shapelint.frameworks.keras.evidence import AllOnes
 from shapelint.interp.values import QualName
 

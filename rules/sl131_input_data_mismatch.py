@@ -1,11 +1,20 @@
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape, is_known
+from shapelint.frameworks.data.arrays import ArrayVal
 from shapelint.frameworks.keras.evidence import ModelCallFails
-from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, first_consumers, fixed_batch, model_input
+from shapelint.frameworks.keras.training import (
+    GENERATOR_CALLS,
+    TAKES_Y,
+    facts,
+    first_consumers,
+    fixed_batch,
+    model_input,
+    x_data,
+)
 
 ERRORS = ("Invalid input shape", "incompatible", "Dimensions must be equal", "expected axis")
 
-CALLS = TAKES_Y + ("predict", "predict_on_batch")
+CALLS = TAKES_Y + ("predict", "predict_on_batch") + GENERATOR_CALLS
 
 
 def _tolerated(data, expected) -> bool:
@@ -15,10 +24,11 @@ def _tolerated(data, expected) -> bool:
     return len(data) == len(expected) + 1 and data[-1] == 1
 
 
-def _problem(data, expected, model):
-    """(how TensorFlow shows it, why) for x that cannot be this model's input, else None."""
+def _problem(data, expected, model, array=True):
+    """(how TensorFlow shows it, why) for x that cannot be this model's input, else None;
+    ``array``: x is an array (not the batches of a dataset or an image iterator)."""
     want = format_shape(expected)
-    if len(data) == len(expected) - 1 and all(is_known(e) for e in expected[1:]) \
+    if array and len(data) == len(expected) - 1 and all(is_known(e) for e in expected[1:]) \
             and tuple(data) == tuple(expected[1:]):
         sample = format_shape(tuple(data[1:]))
         return "rows", (f"is one sample without its batch axis: Keras reads its first axis as "
@@ -29,12 +39,15 @@ def _problem(data, expected, model):
             return None
         target = ", ".join(str(d) if is_known(d) else "-1" for d in (data[0],) + tuple(expected[1:]))
         axes = ", then timesteps, features" if len(expected) == 3 else ""
+        fix = f"reshape it, e.g. x.reshape({target})" if array else \
+            "make the model's input match the batches (or reshape them in a .map())"
         return "raises", (f"has {len(data)} dimensions but the model input is {len(expected)}-D "
-                          f"{want} (samples first{axes}); reshape it, e.g. x.reshape({target})")
+                          f"{want} (samples first{axes}); {fix}")
     consumers = first_consumers(model)
     if consumers and all(layer.spec.weights_last_axis for layer in consumers) \
             and is_known(data[-1]) and is_known(expected[-1]) and data[-1] != expected[-1]:
-        return "raises", (f"has {data[-1]} features on its last axis but the model input {want} "
+        what = "channels" if len(expected) == 4 else "features"
+        return "raises", (f"has {data[-1]} {what} on its last axis but the model input {want} "
                           f"has {expected[-1]}, and the first layer's weights are sized for "
                           f"{expected[-1]}; fix the model's input shape or the data")
     return None
@@ -44,14 +57,14 @@ def check(ctx) -> None:
     for call in ctx.analysis.model_calls:
         if call.method not in CALLS:
             continue
-        data = data_shape(facts(call).x)
+        x = x_data(facts(call))
         tensor = model_input(call.model)
-        if data is None or tensor is None:
+        if x is None or tensor is None:
             continue
-        problem = _problem(data, tensor.shape, call.model)
+        data = x.shape
+        problem = _problem(data, tensor.shape, call.model, array=isinstance(facts(call).x, ArrayVal))
         if problem:
             check, problem = problem
-            x = facts(call).x
             samples = data if check == "rows" else (fixed_batch(call.model) or 4,) + tuple(data[1:])
             evidence = ModelCallFails(call.model, "predict", samples, ERRORS, check=check)
             ctx.report(
@@ -73,7 +86,9 @@ RULE = Rule(
     summary="The array given to fit / predict / evaluate cannot be the model's input.",
     what="""
         Compares the shape of ``x`` (known from numpy constructors, ``reshape``, literals, the
-        built-in datasets) with the model input, and reports: a single sample passed without
+        built-in datasets, batched ``tf.data`` pipelines, ``ImageDataGenerator.flow_from_directory``
+        / ``flow_from_dataframe`` / ``flow`` and ``image_dataset_from_directory``, e.g. RGB images
+        into a model built for one channel) with the model input, and reports: a single sample passed without
         its batch axis; a number of dimensions Keras cannot adapt (it only adds or drops a
         trailing axis of size 1); a last axis of another size than the first layer's weights
         were built for.

@@ -1,7 +1,16 @@
 from shapelint.core.rule import Message, Rule
-from shapelint.core.shapes import format_shape, is_known
+from shapelint.core.shapes import UNKNOWN_DIM, format_shape, is_known
 from shapelint.frameworks.keras.evidence import ModelCallFails
-from shapelint.frameworks.keras.training import TAKES_Y, data_shape, facts, fixed_batch, loss_of, model_input, model_output
+from shapelint.frameworks.keras.training import (
+    TAKES_Y,
+    facts,
+    fixed_batch,
+    loss_of,
+    model_input,
+    model_output,
+    x_data,
+    y_data,
+)
 
 ERRORS = ("must have the same shape", "must have the same rank", "must have rank", "Dimensions must be equal",
           "Incompatible shapes", "Data cardinality is ambiguous", "BroadcastGradientArgs")
@@ -32,12 +41,20 @@ def _problem(target, output, loss):
             return (f"look one-hot ({target[-1]} columns) but sparse_categorical_crossentropy "
                     f"wants integer class ids of shape (samples,): use categorical_crossentropy, "
                     f"or pass y.argmax(-1)"), True
+        if len(output) >= 3 and len(target) < len(output) - 1:
+            return (f"hold one class id per sample but the model outputs class scores for every "
+                    f"position ({len(output)}-D): sparse_categorical_crossentropy wants targets of "
+                    f"rank {len(output) - 1}; add Flatten() or GlobalAveragePooling before the "
+                    f"classification head"), True
         return None
     expanded = _expand(target, output)
     if loss in SAME_SHAPE:
         same_samples_axes = not any(_differs(a, b) for a, b in zip(target[1:], output[1:-1]))
         integer_ids = same_samples_axes and (
             len(target) == len(output) - 1 or (len(target) == len(output) and target[-1] == 1))
+        if len(target) >= 2 and len(target) == len(output) - 1 and is_known(target[-1]) \
+                and target[-1] == output[-1]:
+            integer_ids = False  # one-hot rows against a sequence of rows
         if loss == "categorical_crossentropy" and integer_ids and is_known(output[-1]) and output[-1] > 1:
             return (f"look like integer class ids but categorical_crossentropy wants one-hot rows "
                     f"of {output[-1]}: use sparse_categorical_crossentropy, or "
@@ -76,43 +93,94 @@ def _fed_as_declared(x, tensor) -> bool:
         is_known(a) and (b is None or a == b) for a, b in zip(x[1:], expected[1:]))
 
 
+def _same_rank(x, tensor) -> bool:
+    """x has the declared rank and no known size that differs: the output's rank is the
+    declared one even where sizes are unknown."""
+    if x is None or tensor is None:
+        return False
+    expected = tensor.shape
+    if len(x) == len(expected) - 1 and expected[-1] == 1:
+        x = tuple(x) + (1,)
+    return len(x) == len(expected) and not any(_differs(a, b) for a, b in zip(x[1:], expected[1:]))
+
+
+# Layers whose last output axis is fixed by their arguments (units), whatever the input's
+# other sizes (not convolutions: channels_first puts a spatial axis last); and layers that keep
+# their input's shape.
+FIXED_LAST_AXIS = {"Dense", "LSTM", "GRU", "SimpleRNN", "Embedding"}
+KEEPS_SHAPE = {"Activation", "Dropout", "Softmax", "BatchNormalization", "LayerNormalization",
+               "GaussianNoise", "GaussianDropout", "ActivityRegularization", "ReLU", "LeakyReLU"}
+
+
+def _rank_only(output):
+    """The output's shape with only what does not depend on the input's sizes: its rank, and
+    the last axis of a final layer that fixes it (units); None when that is unsure."""
+    shape = output.shape
+    tensor = output
+    for _ in range(20):
+        producer = getattr(tensor, "producer", None)
+        layer = getattr(producer, "layer", None)
+        name = getattr(getattr(layer, "spec", None), "name", None)
+        if name in FIXED_LAST_AXIS and is_known(shape[-1]) and len(shape) >= 2:
+            return (shape[0],) + (UNKNOWN_DIM,) * (len(shape) - 2) + (shape[-1],)
+        if name not in KEEPS_SHAPE or len(producer.inputs) != 1:
+            return None
+        tensor = producer.inputs[0]
+    return None
+
+
 def check(ctx) -> None:
     for call in ctx.analysis.model_calls:
-        if call.method not in TAKES_Y:
+        if call.method not in TAKES_Y + ("fit_generator", "evaluate_generator"):
             continue
         found = facts(call)
-        x, y = data_shape(found.x), data_shape(found.y)
-        if y is None:
+        x_from, y_from = x_data(found), y_data(found)
+        if y_from is None:
             continue
+        x, y = x_from.shape if x_from is not None else None, y_from.shape
         if x is not None and x and y and _differs(x[0], y[0]):
             ctx.report(call.node,
                        Message.of("{method}: x has {x_samples} samples but y has {y_samples} (from {y_from} "
                                   "at line {y_line}); Keras raises 'Data cardinality is ambiguous'",
-                                  method=call.method, x_samples=x[0], y_samples=y[0], y_from=found.y.what,
-                                  y_line=ctx.line(found.y.node)),
-                       related=[(found.x.node, f"x {format_shape(x)}"), (found.y.node, f"y {format_shape(y)}")],
+                                  method=call.method, x_samples=x[0], y_samples=y[0], y_from=y_from.what,
+                                  y_line=ctx.line(y_from.node)),
+                       related=[(x_from.node, f"x {format_shape(x)}"), (y_from.node, f"y {format_shape(y)}")],
                        evidence=ModelCallFails(call.model, "fit", (4,) + tuple(x[1:]), ERRORS,
                                                y_shape=(5,) + tuple(y[1:]),
                                                loss=loss_of(call.model, call, ctx.analysis.model_calls) or "mse"))
             continue
         output = model_output(call.model)
         loss = loss_of(call.model, call, ctx.analysis.model_calls)
-        if output is None or loss is None or not _fed_as_declared(x, model_input(call.model)):
+        if output is None or loss is None:
             continue
-        problem = _problem(y, output.shape, loss)
+        if _fed_as_declared(x, model_input(call.model)):
+            shape = output.shape
+        elif _same_rank(x, model_input(call.model)) and _rank_only(output) is not None:
+            shape = _rank_only(output)
+        else:
+            continue
+        problem = _problem(y, shape, loss)
         if problem:
             message, fails = problem
             samples = fixed_batch(call.model) or 4
-            evidence = ModelCallFails(call.model, "fit", (samples,) + tuple(x[1:]), ERRORS,
-                                      y_shape=(samples,) + tuple(y[1:]), loss=loss) if fails else None
+            labels = tuple(y[1:])
+            if labels and labels[-1] is UNKNOWN_DIM and is_known(output.shape[-1]):
+                labels = labels[:-1] + (output.shape[-1],)  # one-hot of unknown width: any width shows it
+            declared = model_input(call.model).shape
+            # Sizes neither the data nor the model fixes (timesteps of Input((None, 8))): any will do.
+            features = tuple(a if is_known(a) else b if is_known(b) else 16 if b is None else b
+                             for a, b in zip(x[1:], declared[1:]))
+            runnable = fails and all(is_known(d) for d in features + labels)
+            evidence = ModelCallFails(call.model, "fit", (samples,) + features, ERRORS,
+                                      y_shape=(samples,) + labels, loss=loss) if runnable else None
             ctx.report(
                 call.node,
                 Message.of("{method}: targets y {y_shape} (from {y_from} at line {y_line}) {problem}; the "
                            "model outputs {output_shape} from {source}{silent}",
-                           method=call.method, y_shape=format_shape(y), y_from=found.y.what,
-                           y_line=ctx.line(found.y.node), problem=message, output_shape=format_shape(output.shape),
+                           method=call.method, y_shape=format_shape(y), y_from=y_from.what,
+                           y_line=ctx.line(y_from.node), problem=message, output_shape=format_shape(output.shape),
                            source=ctx.where(output.origin), silent="" if fails else " (this trains without an error)"),
-                related=[(found.y.node, f"y gets its shape {format_shape(y)} here"),
+                related=[(y_from.node, f"y gets its shape {format_shape(y)} here"),
                          (output.origin.node if output.origin else None,
                           f"the output {format_shape(output.shape)} comes from here")],
                 evidence=evidence,
@@ -124,11 +192,14 @@ RULE = Rule(
     name="target-data-mismatch",
     summary="The targets y given to fit / evaluate cannot match the model's output and loss.",
     what="""
-        Compares ``y`` (known from numpy, ``to_categorical``, the built-in datasets) with the
-        model output and the loss given to ``compile``: another number of samples than ``x``;
-        integer labels with ``categorical_crossentropy``; one-hot labels with
-        ``sparse_categorical_crossentropy``; targets of another shape with a cross-entropy;
-        per-sample targets against per-timestep outputs (``return_sequences=True``).
+        Compares ``y`` (known from numpy, ``to_categorical``, the built-in datasets, or the
+        labels an image pipeline yields: ``class_mode`` / ``label_mode``) with the model output
+        and the loss given to ``compile`` (a string, a loss function or a loss object such as
+        ``keras.losses.SparseCategoricalCrossentropy()``), at rank level when sizes are unknown:
+        another number of samples than ``x``; integer labels with ``categorical_crossentropy``;
+        one-hot labels with ``sparse_categorical_crossentropy``; one class id per sample against
+        per-position scores (no ``Flatten`` before the head); targets of another shape with a
+        cross-entropy; per-sample targets against per-timestep outputs (``return_sequences=True``).
     """,
     why="""
         Some of these fail in ``fit`` (``Arguments target and output must have the same

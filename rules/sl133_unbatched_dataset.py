@@ -1,8 +1,8 @@
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
+from shapelint.frameworks.data.arrays import DatasetVal
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import facts, model_input
-from shapelint.frameworks.data.arrays import DatasetVal
 
 
 def check(ctx) -> None:

@@ -1,6 +1,6 @@
 from shapelint.core.rule import Message, Rule
-from shapelint.frameworks.torch.evidence import LayerRejectsInput
 from shapelint.frameworks.torch.catalog import describe
+from shapelint.frameworks.torch.evidence import LayerRejectsInput
 
 _FIX = {
     "in_features": "nn.Linear({got}, ...)",
@@ -26,6 +26,9 @@ def check(ctx) -> None:
         if app.node is not layer.node:
             built = f" (built at line {ctx.line(layer.node)})"
             related.append((layer.node, f"{describe(layer)} is built here"))
+        if mismatch.param == "rank":
+            _report_rank(ctx, app, built, source, related)
+            continue
         ctx.report(
             app.node,
             Message.of("{layer}{built} expects {param}={expected} on {axis} but receives {got} {source}; "
@@ -35,6 +38,26 @@ def check(ctx) -> None:
             related=related,
             evidence=LayerRejectsInput(app),
         )
+
+
+def _report_rank(ctx, app, built, source, related) -> None:
+    """A tensor of certain rank into a layer that cannot take it (a rank mismatch between a
+    tensor and a layer: the closest thing to consecutive layers that disagree)."""
+    mismatch, hyp = app.mismatch, app.failed
+    shape = ", ".join("?" if d is None else str(d) for d in hyp.dims)
+    fewer = mismatch.got < min(mismatch.expected)
+    advice = ("add the missing axes (x.unsqueeze(0) for a batch of one, x.view(...) to the layer's layout)"
+              if fewer else "remove the extra axes (x.squeeze(...), x.view(...)) or use the layer for that rank")
+    related[0] = (related[0][0], f"the {mismatch.got}-D tensor comes from here")
+    ctx.report(
+        app.node,
+        Message.of("{layer}{built} expects {wanted} but receives a {got}-D tensor ({shape}) {source}; "
+                   "PyTorch raises on the first call: {advice}",
+                   layer=describe(app.layer), built=built, wanted=mismatch.axis, got=mismatch.got,
+                   shape=shape + ("," if hyp.rank == 1 else ""), source=source, advice=advice),
+        related=related,
+        evidence=LayerRejectsInput(app),
+    )
 
 
 RULE = Rule(
@@ -50,6 +73,10 @@ RULE = Rule(
         the previous ``out_features`` or a flattened size, ``Conv*d`` ``in_channels`` /
         ``BatchNorm*d`` ``num_features`` / ``GroupNorm`` ``num_channels`` against the
         channels that arrive, an RNN's ``input_size``, ``LayerNorm``'s ``normalized_shape``.
+        A tensor whose rank is certain (built with literal sizes, ``torch.tensor([[...]])``, or
+        viewed to literal sizes) that a ``Conv*d`` / ``MaxPool*d`` / ``BatchNorm*d`` / RNN
+        cannot take is reported too: a 2-D tensor into ``Conv2d``, which accepts 3-D
+        (unbatched) or 4-D (batched) input.
     """,
     why="""
         PyTorch checks sizes only when data flows: the model builds fine and crashes on the

@@ -17,18 +17,18 @@ from typing import List, Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from shapelint.confirm.probe import Unsynthesizable
 from shapelint.core.analysis import Analysis
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.files import nesting_problem
 from shapelint.core.fix import Span
-from shapelint.interp.interpreter import Interpreter
-from shapelint.frameworks import default_plugins
 from shapelint.core.noqa import file_noqa, noqa_lines, silenced
-from shapelint.core.tolerant import repair
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
-from shapelint.confirm.probe import Unsynthesizable
+from shapelint.core.tolerant import repair
+from shapelint.frameworks import default_plugins
+from shapelint.interp.interpreter import Interpreter
 
 # A file that mentions none of these is not parsed at all: it cannot build a model.
 FRAMEWORK_MARKERS = ("keras", "tensorflow", "torch")

@@ -5,9 +5,9 @@ import libcst as cst
 import pytest
 
 from shapelint.core.analysis import Analysis
-from shapelint.interp.interpreter import Frame, Interpreter, Scope
 from shapelint.core.shapes import UNKNOWN_DIM
 from shapelint.frameworks.data.arrays import ArrayVal, DatasetVal
+from shapelint.interp.interpreter import Frame, Interpreter, Scope
 
 Q = UNKNOWN_DIM
 

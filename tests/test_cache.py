@@ -9,11 +9,11 @@ import pytest
 
 from shapelint.batch import cache as cache_module
 from shapelint.batch.cache import diagnostic_from_data, diagnostic_to_data
-from shapelint.core.config import Config
-from shapelint.confirm.run import confirm
 from shapelint.batch.runner import POOL_MIN_FILES, Job, choose_workers, lint_paths
 from shapelint.confirm import run as confirm_module
 from shapelint.confirm.probe import Probe, ProbeRef
+from shapelint.confirm.run import confirm
+from shapelint.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -45,6 +45,20 @@ CASES = [
     ("ZeroPadding1D", (2,), {}),
     ("ZeroPadding2D", (((1, 2), (3, 4)),), {}),
     ("UpSampling1D", (3,), {}),
+    ("Cropping1D", (), {}),
+    ("Cropping1D", ((2, 1),), {}),
+    ("Cropping1D", (3,), {}),  # 6 steps cropped by 3 + 3: Keras refuses it (SL105)
+    ("Cropping2D", (), {}),
+    ("Cropping2D", (((1, 2), (0, 3)),), {}),
+    ("Cropping2D", ((1, 2),), {}),
+    ("Cropping2D", (3,), {}),  # 6 rows cropped by 3 + 3
+    # Windows larger than the input (6 steps / rows): no output shape, Keras refuses too (SL105).
+    ("Conv1D", (4, 7), {}),
+    ("Conv2D", (4, (3, 9)), {}),
+    ("Conv2D", (4, 3), {"dilation_rate": 3}),
+    ("MaxPooling1D", (7,), {}),
+    ("AveragePooling2D", ((2, 9),), {}),
+    ("MaxPooling2D", (3,), {"strides": 1}),
     ("UpSampling2D", ((2, 3),), {}),
 ]
 WRAPPED = [
@@ -78,6 +92,8 @@ def _ours(layer, shape):
     full = (None,) + shape
     if not catalog.accepts_rank(layer.spec, layer, len(full)):
         return None
+    if catalog.shrunk_output(layer, [full]) is not None:
+        return None  # a size of 0 or less: Keras refuses to build it (SL105)
     out = catalog.apply_output(layer, [full])
     params = layer.spec.params(layer, [full]) if layer.spec.params else None
     return out, params

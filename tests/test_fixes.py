@@ -8,10 +8,10 @@ import pytest
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Position
+from shapelint.core.registry import all_rules, docs_url
 from shapelint.engine import lint_source
 from shapelint.frontends.facts import facts_at, layer_facts
 from shapelint.frontends.fixes import apply_edits, edits_between, fixes_for, noqa_fix
-from shapelint.core.registry import all_rules, docs_url
 from shapelint.frontends.summary import summarize
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from shapelint.core.config import Config
-from shapelint.engine import lint_source
 from shapelint.core.registry import docs_url
+from shapelint.engine import lint_source
 
 # Every test starts its own `shapelint server` process: 3-5 s apiece, over a minute for the
 # module, hence `slow` as well.

@@ -60,6 +60,21 @@ CASES = [
     ("LeakyReLU", (0.2,), {"inplace": True}, [(2, 3)]),
     ("Softmax", (), {"dim": 1}, [(2, 3)]),
     ("Identity", (), {}, [(2, 3)]),
+    # Windows larger than the (padded) input: PyTorch raises, the catalog knows (SL202).
+    ("Conv2d", (1, 2, 5), {}, [(1, 1, 3, 3), (1, 3, 3), (1, 1, 5, 3), (1, 1, 5, 5)]),
+    ("Conv2d", (1, 2, 5), {"padding": 1}, [(1, 1, 3, 3), (1, 1, 2, 9)]),
+    ("Conv2d", (1, 2, 3), {"dilation": 2, "stride": 2}, [(1, 1, 4, 9), (1, 1, 5, 5)]),
+    ("Conv1d", (1, 2, 64), {"padding": 4}, [(8, 1, 50), (8, 1, 56)]),
+    ("Conv3d", (1, 2, 3), {}, [(1, 1, 2, 8, 8)]),
+    ("ConvTranspose2d", (1, 2, 1), {"padding": 2}, [(1, 1, 2, 2), (1, 1, 5, 5)]),
+    ("MaxPool2d", (2,), {}, [(1, 16, 1, 1), (16, 1, 4), (1, 1, 2, 2)]),
+    ("MaxPool2d", (3,), {"stride": 1, "padding": 1}, [(1, 1, 1, 1)]),
+    ("MaxPool1d", (4,), {}, [(1, 1, 3), (1, 3)]),
+    ("MaxPool3d", (2,), {}, [(1, 1, 1, 4, 4)]),
+    ("AvgPool2d", (2,), {}, [(1, 1, 1, 1)]),
+    ("AvgPool1d", (4,), {}, [(1, 1, 3)]),
+    ("AvgPool3d", (2,), {}, [(1, 1, 1, 4, 4)]),
+    ("MaxPool2d", (2,), {"ceil_mode": True}, [(1, 1, 1, 1)]),
 ]
 
 
@@ -101,10 +116,14 @@ def test_catalog_matches_pytorch(torch, name, args, kwargs, shapes):
         try:
             actual = _torch_output(torch, name, args, kwargs, shape)
         except Exception as exc:  # noqa: BLE001 - PyTorch's refusal is the fact checked
-            assert predicted is RANK or isinstance(predicted, Mismatch), (shape, predicted, exc)
+            small = torch_catalog.too_small(layer, hyp)  # a window larger than the input (SL202)
+            assert predicted is RANK or isinstance(predicted, Mismatch) or small, (shape, predicted, exc)
             if isinstance(predicted, Mismatch):
                 assert predicted.torch_says in str(exc), (predicted.torch_says, str(exc))
+            elif small is not None:
+                assert predicted is None and any(s in str(exc) for s in torch_catalog.TOO_SMALL_SAYS), str(exc)
             continue
+        assert torch_catalog.too_small(layer, hyp) is None, (shape, "PyTorch ran it")
         assert isinstance(predicted, Hyp), (shape, predicted, actual)
         assert len(predicted.dims) == len(actual), (shape, predicted.dims, actual)
         for ours, theirs in zip(predicted.dims, actual):

@@ -8,10 +8,10 @@ from shapelint.confirm import run as confirm_module
 from shapelint.confirm.run import CONFIRMED, REFUTED, UNCONFIRMED, confirm
 from shapelint.core.diagnostics import Diagnostic, Position
 from shapelint.engine import lint_source
-from shapelint.testing import expected
-from shapelint.frameworks.torch.catalog import Hyp, LAYERS, Mismatch
+from shapelint.frameworks.torch.catalog import LAYERS, Hyp, Mismatch
 from shapelint.frameworks.torch.model import TorchApplication, TorchTensor, make_layer
 from shapelint.frameworks.torch.synthesize import mismatch_probe
+from shapelint.testing import expected
 
 TORCH_FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "torch").glob("*.py"))
 

@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from shapelint import __version__
-from shapelint.core.config import Config
+from shapelint.confirm.probe import Probe, ProbeRef
 from shapelint.confirm.run import cache_dir, private_dir, read_json, write_json
+from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.fix import EDITS, SAFE, UNSAFE, FixPlan, Span
-from shapelint.confirm.probe import Probe, ProbeRef
 
 FORMAT = 1
 STALE_AFTER = 30 * 24 * 3600  # seconds: result files of other settings unused this long are removed

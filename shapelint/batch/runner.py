@@ -25,9 +25,9 @@ from shapelint.confirm.probe import ProbeRef
 from shapelint.confirm.run import VerdictCache, answerable, usable_cache_dir
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic
-from shapelint.engine import analysis_failed, lint_source, mentions_framework, unreadable
 from shapelint.core.files import decode_source, discover, read_source
 from shapelint.core.registry import all_rules
+from shapelint.engine import analysis_failed, lint_source, mentions_framework, unreadable
 
 # A pool costs a fork per worker and pickling each file's text and diagnostics, 20-30 ms on
 # the 2-core development machine; on keras-hub files two workers broke even at about 16 files

@@ -1,1 +1,2 @@
-"""Confirmation: probes (programs written from literal configuration), the worker that runs them on real TensorFlow / PyTorch, and verdicts."""
+"""Confirmation: probes (programs written from literal configuration), the worker that runs
+them on real TensorFlow / PyTorch, and verdicts."""

@@ -25,8 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple, Union
 
-from shapelint.core.diagnostics import Diagnostic
 from shapelint.confirm.probe import Probe, ProbeRef
+from shapelint.core.diagnostics import Diagnostic
 
 CONFIRMED, REFUTED, UNCONFIRMED = "confirmed", "refuted", "unconfirmed"
 STATUSES = (CONFIRMED, REFUTED, UNCONFIRMED)

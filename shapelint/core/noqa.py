@@ -9,7 +9,8 @@ NOQA_COMMENT = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z
 ALL = frozenset({"*"})
 # ruff's file-level form, on a line of its own: "# shapelint: noqa" silences the whole file,
 # "# shapelint: noqa: SL301" only those codes in it.
-_FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*shapelint:[ \t]*noqa(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?[ \t]*$",
+_FILE_NOQA = re.compile(r"^[ \t]*#[ \t]*shapelint:[ \t]*noqa"
+                        r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?[ \t]*$",
                         re.IGNORECASE | re.MULTILINE)
 
 

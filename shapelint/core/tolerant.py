@@ -2,8 +2,9 @@
 
 Code as people paste it holds lines Python rejects: IPython magics (``%matplotlib inline``),
 shell escapes (``!pip install keras``), Python 2 ``print x`` statements, a stray line of
-prose, a dangling indent, a block whose body lost its indentation.  ``repair`` finds each offending line with CPython's own parser (fast),
-replaces it, keeping line numbers, and tries again, a bounded number of times.
+prose, a dangling indent, a block whose body lost its indentation.  ``repair`` finds each
+offending line with CPython's own parser (fast), replaces it, keeping line numbers, and tries
+again, a bounded number of times.
 
 Replacing a line must never invent a value: a line that may have assigned or changed a name
 (``X = X.reshape(10, 5, 1``) is replaced by an assignment that makes every name it mentions

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
+from shapelint.frameworks.data.losses import LOSS_CLASSES
 from shapelint.frameworks.keras import catalog
 from shapelint.frameworks.torch import catalog as torch_catalog
 
@@ -26,7 +27,6 @@ _PREFIXES = (
     ("keras.src", "keras", None),
 )
 
-FRAMEWORK_ROOTS = ("keras", "tensorflow", "tf_keras", "torch")
 
 
 class Meaning(NamedTuple):
@@ -78,6 +78,13 @@ def meaning(qualname: str) -> Optional[Meaning]:
         return None
     if last == "to_categorical" and len(parts) >= 3 and parts[1] == "utils":
         return Meaning("to_categorical", last, version)
+    if len(parts) == 3 and parts[1] == "losses" and last in LOSS_CLASSES:
+        return Meaning("loss", last, version)
+    if last == "ImageDataGenerator" and parts[1:-1] == ["preprocessing", "image"]:
+        return Meaning("image_generator", last, version)
+    if last in ("image_dataset_from_directory", "text_dataset_from_directory") and (
+            parts[1:-1] in (["utils"], ["preprocessing"])):
+        return Meaning("directory_dataset", last, version)
     if last == "load_data" and len(parts) == 4 and parts[1] == "datasets":
         return Meaning("load_data", parts[2], version)
     return Meaning("keras", name, version)
@@ -98,14 +105,36 @@ def torch_meaning(parts) -> Optional[Meaning]:
             return Meaning("torch_softmax", last, None)
         if last in torch_catalog.POOL_FUNCTIONS and functional:
             return Meaning("torch_pool", last, None)
-        if last in torch_catalog.ELEMENTWISE_FUNCTIONS:
+        if last in torch_catalog.ELEMENTWISE_FUNCTIONS or (len(parts) == 2 and last in TORCH_ELEMENTWISE):
             return Meaning("torch_elementwise", last, None)
     if len(parts) == 2:
         if last == "flatten":
             return Meaning("torch_flatten", last, None)
         if last in torch_catalog.TENSOR_CONSTRUCTORS:
             return Meaning("torch_tensor", last, None)
+        if last in TENSOR_FROM_DATA or last in LEGACY_TENSOR_TYPES:
+            return Meaning("torch_data", last, None)
+        if last == "randint":
+            return Meaning("torch_randint", last, None)
+        if last in ("reshape", "unsqueeze", "squeeze", "transpose", "permute"):
+            return Meaning("torch_tensor_function", last, None)
+    if last == "Variable" and parts[1] == "autograd" and len(parts) in (3, 4):
+        return Meaning("torch_variable", last, None)
+    if parts[1:3] == ["utils", "data"] and len(parts) in (4, 5):
+        if last == "TensorDataset":
+            return Meaning("torch_tensor_dataset", last, None)
+        if last == "DataLoader":
+            return Meaning("torch_data_loader", last, None)
     return None
+
+
+# torch.* functions that keep their first argument's shape (beyond the activations).
+TORCH_ELEMENTWISE = {"exp", "log", "log1p", "expm1", "abs", "sqrt", "rsqrt", "square", "neg", "reciprocal",
+                     "sin", "cos", "floor", "ceil", "round", "sign", "clamp", "clip"}
+# torch functions that make a tensor from data: the shape of the nesting, or of the array.
+TENSOR_FROM_DATA = {"tensor", "as_tensor", "from_numpy"}
+# The legacy constructors: sizes when given ints, else data.
+LEGACY_TENSOR_TYPES = {"Tensor", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor"}
 
 
 def star_exports(module: str):

@@ -5,18 +5,17 @@ import argparse
 import signal
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional, Sequence
 
 from shapelint import __version__
-from shapelint.core.config import ConfigError, parse_target, validate_selectors
+from shapelint.batch.runner import STDIN
 from shapelint.confirm.run import REFUTED, stop_workers
+from shapelint.core.config import ConfigError, parse_target, validate_selectors
 from shapelint.core.files import discover
+from shapelint.core.registry import all_rules, rule_by_name_or_code
 from shapelint.frontends.formats import FORMATS, render, statistics
 from shapelint.linter import Linter
-from shapelint.core.registry import all_rules, rule_by_name_or_code
-from shapelint.batch.runner import STDIN
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -145,8 +144,8 @@ def run_rule(argv: Sequence[str]) -> int:
 
 
 def run_summary(argv: Sequence[str]) -> int:
-    from shapelint.engine import mentions_framework
     from shapelint.core.files import read_source
+    from shapelint.engine import mentions_framework
     from shapelint.frontends.summary import format_summary, summarize
 
     parser = argparse.ArgumentParser(prog="shapelint summary",

@@ -13,11 +13,11 @@ import libcst as cst
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Position
-from shapelint.engine import Locator, analyse, mentions_framework, parse_module
 from shapelint.core.shapes import Tensor, format_shape
-from shapelint.frontends.summary import app_parameters, format_output
+from shapelint.engine import Locator, analyse, mentions_framework, parse_module
 from shapelint.frameworks.torch.catalog import describe, parameter_count
 from shapelint.frameworks.torch.model import TorchTensor
+from shapelint.frontends.summary import app_parameters, format_output
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ The rules attach each finding's fix when they report (``core.fix``: a title, a s
 a typed edit located in the source); this module applies it, for the language server's quick
 fixes and a future ``--fix`` alike.  A fix is offered only when it is certain: the code is
 rewritten with LibCST (so it stays valid Python), and the rewritten text is linted again; the
-fix is kept only if the finding's code is reported fewer times and no other finding appears.  Every diagnostic can also be silenced with
-``# noqa: CODE`` on its line.
+fix is kept only if the finding's code is reported fewer times and no other finding appears.
+Every diagnostic can also be silenced with ``# noqa: CODE`` on its line.
 
 Positions are the engine's: 1-based lines and 1-based character columns.
 """
@@ -24,9 +24,9 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position
-from shapelint.engine import lint_source, parse_module
 from shapelint.core.fix import SAFE, UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, SetArgument
 from shapelint.core.noqa import NOQA_COMMENT
+from shapelint.engine import lint_source, parse_module
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 TOOL_CODES = ("SL001", "SL002", "SL003")  # the tool's own diagnostics: no # noqa offered

@@ -40,9 +40,9 @@ from shapelint.core.config import Config, ConfigError
 from shapelint.core.diagnostics import Diagnostic, Position
 from shapelint.core.files import read_source
 from shapelint.core.registry import docs_url
+from shapelint.engine import unreadable
 from shapelint.frontends.facts import LayerFact, facts_at, layer_facts
 from shapelint.frontends.fixes import fixes_for
-from shapelint.engine import unreadable
 from shapelint.linter import Linter
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

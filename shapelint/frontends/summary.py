@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-import libcst as cst
-
 from shapelint.core.config import Config
-from shapelint.engine import Locator, analyse, parse_module
-from shapelint.frameworks.keras.propagate import upstream
 from shapelint.core.shapes import Tensor, format_shape
+from shapelint.engine import Locator, analyse, parse_module
+from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal, upstream
 from shapelint.interp.values import ListVal
-from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal
 
 
 @dataclass

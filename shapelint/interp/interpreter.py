@@ -24,7 +24,20 @@ from shapelint.interp import operators, syntax
 from shapelint.interp.journal import BREAK, NORMAL, RAISE, RETURN, Journal
 from shapelint.interp.plugins import HandlerTable, Plugin, default_plugins
 from shapelint.interp.scope import Frame, Scope, bind_import, call_builtin, call_scope, iteration_values
-from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, FunctionVal, ListVal, QualName, same, sequence_items
+from shapelint.interp.values import (
+    MISSING,
+    UNKNOWN,
+    AbstractValue,
+    BoundMethod,
+    DataclassVal,
+    DictVal,
+    FunctionVal,
+    ListVal,
+    QualName,
+    literal_key,
+    same,
+    sequence_items,
+)
 
 __all__ = ["Interpreter", "Scope", "Frame", "BudgetExceeded"]
 
@@ -57,6 +70,7 @@ class Interpreter:
         self.steps = 0
         self.expression_depth = 0
         self._bound_anywhere: Optional[set] = None
+        self.patched: set = set()  # attribute names the file assigns on a module ("*": unknown ones)
         self._bound_computed = False
 
     # -- entry point ------------------------------------------------------------------
@@ -80,6 +94,11 @@ class Interpreter:
                     item.standalone(self, defining)
         except BudgetExceeded:
             pass
+
+    def patch(self, attribute: str) -> None:
+        """A module attribute replaced (``layers.LSTM = MyLSTM``, ``setattr(layers, "LSTM",
+        ...)``): from here on, a call of any qualified name ending in it is unknown."""
+        self.patched.add(attribute)
 
     def assume_unbound(self, name: str) -> Any:
         """Snippet mode: a framework name the file never binds (pasted code whose imports were
@@ -159,7 +178,6 @@ class Interpreter:
                 frame.result_uncertain = True
             else:
                 frame.result = value
-            frame.returned = True
             return RETURN
         elif isinstance(small, cst.Raise):
             if small.exc is not None:
@@ -170,6 +188,10 @@ class Interpreter:
         elif isinstance(small, cst.Del):
             for name in syntax.target_names(small.target):
                 scope.bind(name, UNKNOWN)
+            if isinstance(small.target, cst.Subscript):
+                base = self.eval(small.target.value, frame)
+                if isinstance(base, (DictVal, ListVal)):
+                    self.make_uncertain(base)
         elif isinstance(small, cst.Assert):
             self.eval(small.test, frame)
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
@@ -196,6 +218,11 @@ class Interpreter:
         if not node.keywords:
             bases = [self.eval(arg.value, frame) for arg in node.bases]
             cls = self.handlers.class_value(self, node, bases, frame)
+            if cls is None and not bases:
+                record = self.dataclass_value(node, class_frame)
+                if record is not None:
+                    frame.scope.bind(node.name.value, record)
+                    return NORMAL
         for stmt in syntax.body(node):
             if isinstance(stmt, cst.FunctionDef):
                 if cls is not None and not stmt.decorators:
@@ -210,6 +237,34 @@ class Interpreter:
         if cls is not None:
             cls.class_defined(self, node, frame.scope)
         return NORMAL
+
+    # Decorator keywords that keep ``__init__(self, field1, field2, ...)``.
+    _DATACLASS_KEYWORDS = frozenset({"frozen", "eq", "repr", "order", "unsafe_hash", "slots"})
+
+    def dataclass_value(self, node: cst.ClassDef, class_frame: Frame):
+        """``@dataclass`` over annotated fields only (``hidden: int = 128``), or None."""
+        if len(node.decorators) != 1:
+            return None
+        decorator = node.decorators[0].decorator
+        call = decorator if isinstance(decorator, cst.Call) else None
+        if call is not None and any(a.keyword is None or a.keyword.value not in self._DATACLASS_KEYWORDS
+                                    for a in call.args):
+            return None
+        if self.eval(call.func if call is not None else decorator, class_frame) != QualName("dataclasses.dataclass"):
+            return None
+        fields = {}
+        for stmt in syntax.body(node):
+            small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+                continue  # the docstring
+            if not isinstance(small, cst.AnnAssign) or not isinstance(small.target, cst.Name) \
+                    or "Var" in cst.Module(body=[]).code_for_node(small.annotation.annotation):
+                return None  # a method, a ClassVar / InitVar, anything else: not modelled
+            value = MISSING if small.value is None else self.eval(small.value, class_frame)
+            if isinstance(small.value, cst.Call):
+                return None  # field(...): init=False, default_factory...
+            fields[small.target.value] = value
+        return DataclassVal(fields)
 
     def exec_If(self, node: cst.If, frame: Frame) -> str:
         test = self.eval(node.test, frame)
@@ -232,7 +287,8 @@ class Interpreter:
         return self.exec_block(syntax.body(orelse), frame)
 
     def exec_For(self, node: cst.For, frame: Frame) -> str:
-        items = iteration_values(self.eval(node.iter, frame))
+        iterable = self.eval(node.iter, frame)
+        items = iteration_values(iterable)
         if items is not None and not syntax.has_jump(node.body) and node.orelse is None:
             for item in items:
                 self.assign(node.target, item, frame)
@@ -240,7 +296,7 @@ class Interpreter:
                 if status != NORMAL:
                     return status
             return NORMAL
-        self.assign(node.target, UNKNOWN, frame)
+        self.assign(node.target, iterable.each() if isinstance(iterable, AbstractValue) else UNKNOWN, frame)
         status = self.journal.run_uncertain_loop(lambda f: self.exec_block(syntax.body(node), f), frame)
         if node.orelse is not None:
             self.journal.run_uncertain_loop(lambda f: self.exec_block(syntax.body(node.orelse), f), frame)
@@ -329,10 +385,14 @@ class Interpreter:
         else:  # attribute or subscript: the value escapes our view
             base = self.eval(target.value, frame) if isinstance(target, (cst.Attribute, cst.Subscript)) \
                 else UNKNOWN
+            if isinstance(target, cst.Attribute) and isinstance(base, QualName):
+                self.patch(target.attr.value)  # `layers.LSTM = MyLSTM`: not Keras's LSTM any more
             if isinstance(target, cst.Attribute) and isinstance(base, AbstractValue) \
                     and base.set_attribute(self, target.attr.value, value):
                 return  # recorded by the value (`self.fc1 = nn.Linear(...)` on an nn.Module)
             self.escape(value)
+            if isinstance(target, cst.Subscript) and isinstance(base, (DictVal, ListVal)):
+                self.make_uncertain(base)  # `cfg["hidden"] = 256`, `layers[0] = ...`
             if isinstance(target, cst.Attribute) and target.attr.value not in self.handlers.harmless_attributes \
                     and isinstance(base, AbstractValue):
                 base.mutated(self, target, frame)  # `layer.return_sequences = True`, `X.shape = (...)`
@@ -378,6 +438,22 @@ class Interpreter:
 
     def eval_Tuple(self, node, frame):
         return self.eval_elements(node.elements, frame)
+
+    def eval_Dict(self, node, frame):
+        """A dict literal with literal keys is tracked (``{"hidden": 128}``); any other is unknown."""
+        items = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                self.eval_children(element, frame)
+                items = None
+                continue
+            key, value = self.eval(element.key, frame), self.eval(element.value, frame)
+            if items is not None and literal_key(key):
+                items[key] = value
+            else:
+                self.escape(value)
+                items = None
+        return DictVal(items) if items is not None else UNKNOWN
 
     def eval_List(self, node, frame):
         items = self.eval_elements(node.elements, frame)
@@ -439,6 +515,12 @@ class Interpreter:
 
     def eval_Comparison(self, node, frame):
         left = self.eval(node.left, frame)
+        if len(node.comparisons) == 1 and type(node.comparisons[0].operator) in operators.ORDERING:
+            right = self.eval(node.comparisons[0].comparator, frame)
+            if isinstance(left, AbstractValue) or isinstance(right, AbstractValue):
+                return operators.elementwise(left, right)  # `x > 0.5` on a tensor: a mask
+            outcome = operators.compare(node.comparisons[0].operator, left, right)
+            return UNKNOWN if outcome is UNKNOWN else bool(outcome)
         result = True
         for target in node.comparisons:
             right = self.eval(target.comparator, frame)
@@ -508,6 +590,9 @@ class Interpreter:
         if func.name.startswith("builtins."):
             return call_builtin(func.name[9:], args, kwargs, opaque, self)
         handler = self.handlers.handler(func.name)
+        if handler is not None and self.patched and (
+                "*" in self.patched or func.name.rsplit(".", 1)[-1] in self.patched):
+            handler = None  # the file replaced this attribute of a module: whatever it is now
         if handler is None:
             self.escape_all(args, kwargs)
             return UNKNOWN

@@ -5,7 +5,7 @@ import operator
 
 import libcst as cst
 
-from shapelint.interp.values import UNKNOWN, ListVal, is_literal, is_number
+from shapelint.interp.values import UNKNOWN, AbstractValue, ListVal, is_literal, is_number
 
 _BINOPS = {
     cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
@@ -23,6 +23,7 @@ _COMPARE = {
     cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
     cst.GreaterThanEqual: operator.ge,
 }
+ORDERING = (cst.Equal, cst.NotEqual, cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
 TRUTH_KNOWN = (bool, int, str, tuple)  # values whose truth the interpreter may test
 
 # Budgets: a constant the interpreter computes stays small, whatever the file asks
@@ -113,8 +114,19 @@ def binop(op, left, right):
             return UNKNOWN
         return bounded(result) if not isinstance(result, complex) else UNKNOWN
     if op in (operator.add, operator.mul):
-        return bounded(_sequence_op(op, left, right))
-    return UNKNOWN
+        result = bounded(_sequence_op(op, left, right))
+        if result is not UNKNOWN:
+            return result
+    return elementwise(left, right)
+
+
+def elementwise(left, right):
+    """A framework value's own answer to an operator (``x / 255`` on a tensor), or UNKNOWN."""
+    if isinstance(left, AbstractValue):
+        result = left.elementwise(right)
+        if result is not UNKNOWN:
+            return result
+    return right.elementwise(left) if isinstance(right, AbstractValue) else UNKNOWN
 
 
 def _sequence_op(op, left, right):
@@ -148,6 +160,8 @@ def _length(value) -> int:
 def unary(op_node, value):
     if isinstance(op_node, cst.Minus) and is_number(value):
         return bounded(-value)
+    if isinstance(op_node, (cst.Minus, cst.Plus)) and isinstance(value, AbstractValue):
+        return value.elementwise(0)
     if isinstance(op_node, cst.Plus) and is_number(value):
         return value
     if isinstance(op_node, cst.Not) and isinstance(value, TRUTH_KNOWN):

@@ -8,7 +8,15 @@ import libcst as cst
 
 from shapelint.interp import syntax
 from shapelint.interp.values import (
-    MAX_UNROLL, UNKNOWN, AbstractValue, FunctionVal, ListVal, QualName, is_number, sequence_items,
+    MAX_UNROLL,
+    UNKNOWN,
+    AbstractValue,
+    Enumerated,
+    FunctionVal,
+    ListVal,
+    QualName,
+    is_number,
+    sequence_items,
 )
 
 # Builtins that neither mutate their arguments nor matter for shapes.
@@ -137,12 +145,15 @@ class Frame:
     conditional: int = 0  # nesting of branches whose execution is not certain
     result: Any = None
     result_uncertain: bool = False
-    returned: bool = False
 
 
 def call_builtin(name, args, kwargs, opaque, interp):
     if name in ("setattr", "delattr") and args and isinstance(args[0], AbstractValue):
         args[0].attributes_replaced(interp)
+    if name in ("setattr", "delattr") and args and isinstance(args[0], QualName):
+        interp.patch(args[1] if len(args) > 1 and isinstance(args[1], str) else "*")
+    if name == "vars" and args:
+        interp.escape(args[0])  # the object's own __dict__: changes through it are not followed
     if opaque:
         return UNKNOWN
     try:
@@ -177,6 +188,9 @@ def call_builtin(name, args, kwargs, opaque, interp):
             return UNKNOWN
         if name == "abs" and len(args) == 1 and is_number(args[0]):
             return abs(args[0])
+        if name == "enumerate" and len(args) == 1 and not kwargs and isinstance(args[0], AbstractValue) \
+                and args[0].each() is not UNKNOWN:
+            return Enumerated(args[0])
     except (TypeError, ValueError, OverflowError):
         return UNKNOWN
     if name not in PURE_BUILTINS:

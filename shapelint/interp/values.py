@@ -34,9 +34,6 @@ MAX_UNROLL = 64  # loop iterations and range() lengths followed one by one
 MISSING = object()  # a name or attribute absent from one branch's state
 
 
-def is_unknown(value: Any) -> bool:
-    return value is UNKNOWN
-
 
 class AbstractValue:
     """What the interpreter asks of a value.  ``interp`` is the ``Interpreter``, ``node`` the
@@ -65,6 +62,16 @@ class AbstractValue:
     def length(self) -> Optional[int]:
         """``len(value)`` when known."""
         return None
+
+    def elementwise(self, other) -> Any:
+        """``self <op> other`` / ``other <op> self`` for an arithmetic or comparison operator
+        (``x * 2``, ``x > 0.5``): the result when the value knows it, applied elementwise."""
+        return UNKNOWN
+
+    def each(self) -> Any:
+        """What every step of a ``for`` loop over the value gives, when it is the same for all
+        (a data loader's batch); the loop's count stays unknown."""
+        return UNKNOWN
 
     def set_attribute(self, interp, name: str, value) -> bool:
         """``value.name = ...``: True when the value recorded it (nothing escapes then)."""
@@ -154,6 +161,143 @@ class ListVal(AbstractValue):
 
     def make_uncertain(self):
         self.items = None
+
+
+@dataclass(eq=False)
+class DictVal(AbstractValue):
+    """A dict literal with literal keys (``cfg = {"hidden": 128}``): ``cfg["hidden"]`` and
+    ``cfg.get("hidden")`` are followed; any change (an item set or deleted, a method other
+    than a read, the dict reaching code shapelint does not follow) makes it unknown."""
+
+    items: Optional[Dict[Any, Any]]  # None once shapelint lost track of it
+
+    READS = frozenset({"get", "keys", "values", "items", "copy"})
+
+    def attribute(self, interp, name, node, frame):
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if self.items is not None and not opaque and not kwargs and name == "get" and 1 <= len(args) <= 2 \
+                and literal_key(args[0]):
+            return self.items.get(args[0], args[1] if len(args) == 2 else None)
+        if name not in self.READS:
+            interp.make_uncertain(self)
+        for value in args:
+            interp.escape(value)
+        return UNKNOWN
+
+    def subscript(self, interp, node, frame):
+        if self.items is None or len(node.slice) != 1 or not hasattr(node.slice[0].slice, "value"):
+            return UNKNOWN
+        key = interp.eval(node.slice[0].slice.value, frame)
+        return self.items.get(key, UNKNOWN) if literal_key(key) else UNKNOWN
+
+    def length(self):
+        return None if self.items is None else len(self.items)
+
+    def escape(self, interp):
+        items = self.items
+        interp.make_uncertain(self)
+        for item in (items or {}).values():
+            interp.escape(item)
+
+    def mutated(self, interp, target, frame):
+        interp.make_uncertain(self)
+
+    def state(self):
+        return None if self.items is None else dict(self.items)
+
+    def set_state(self, state):
+        self.items = None if state is None else dict(state)
+
+    def make_uncertain(self):
+        self.items = None
+
+
+@dataclass(eq=False)
+class DataclassVal(AbstractValue):
+    """A ``@dataclass`` whose body is only annotated fields (``hidden: int = 128``): calling it
+    gives an instance whose fields are the defaults or the arguments."""
+
+    fields: Optional[Dict[str, Any]]  # name -> default (MISSING: none); None once changed
+
+    def attribute(self, interp, name, node, frame):
+        if name.startswith("__"):
+            interp.make_uncertain(self)  # `Config.__dict__`, `__annotations__`...: anything may follow
+        value = (self.fields or {}).get(name, MISSING)
+        return UNKNOWN if value is MISSING else value
+
+    def attributes_replaced(self, interp):
+        interp.make_uncertain(self)
+
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        if self.fields is None or opaque or len(args) > len(self.fields) or set(kwargs) - set(self.fields):
+            interp.escape_all(args, kwargs)
+            return UNKNOWN
+        values = dict(self.fields)
+        values.update(zip(self.fields, args))
+        values.update(kwargs)
+        if any(v is MISSING for v in values.values()):
+            return UNKNOWN  # Python raises: a field without a value
+        return DataclassInstance(values)
+
+    def mutated(self, interp, target, frame):
+        interp.make_uncertain(self)
+
+    def state(self):
+        return None if self.fields is None else dict(self.fields)
+
+    def set_state(self, state):
+        self.fields = None if state is None else dict(state)
+
+    def make_uncertain(self):
+        self.fields = None
+
+
+@dataclass(eq=False)
+class DataclassInstance(AbstractValue):
+    """An instance of a ``DataclassVal``: its fields, unknown once anything may change them."""
+
+    values: Optional[Dict[str, Any]]
+
+    def attribute(self, interp, name, node, frame):
+        if name.startswith("__"):
+            interp.make_uncertain(self)  # `cfg.__dict__.update(...)`
+        return UNKNOWN if self.values is None else self.values.get(name, UNKNOWN)
+
+    def attributes_replaced(self, interp):
+        interp.make_uncertain(self)
+
+    def escape(self, interp):
+        interp.make_uncertain(self)
+
+    def mutated(self, interp, target, frame):
+        interp.make_uncertain(self)
+
+    def state(self):
+        return None if self.values is None else dict(self.values)
+
+    def set_state(self, state):
+        self.values = None if state is None else dict(state)
+
+    def make_uncertain(self):
+        self.values = None
+
+
+def literal_key(value) -> bool:
+    """A literal dict key shapelint can compare: a str, an int (not a bool), None."""
+    return value is None or isinstance(value, str) or isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(eq=False)
+class Enumerated(AbstractValue):
+    """``enumerate(loader)``: (an unknown index, the loader's element) at every step."""
+
+    inner: AbstractValue
+
+    def each(self):
+        element = self.inner.each()
+        return UNKNOWN if element is UNKNOWN else (UNKNOWN, element)
 
 
 @dataclass(eq=False)

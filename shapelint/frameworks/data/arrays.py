@@ -69,6 +69,17 @@ class ArrayVal(AbstractValue):
         if isinstance(target.value, cst.Name):  # `X.shape = (...)`
             frame.scope.bind(target.value.value, UNKNOWN)
 
+    def elementwise(self, other):
+        """``x / 255.``, ``x * 2``, ``(x - mean) / std``, ``x > 0.5``: numpy broadcasting, kept
+        only when the result is certainly this array's shape."""
+        if isinstance(other, (int, float)):  # bool too: x * True
+            return ArrayVal(self.shape, self.node, self.what)
+        if isinstance(other, ArrayVal):
+            for big, small in ((self, other), (other, self)):
+                if _broadcasts_into(small.shape, big.shape):
+                    return ArrayVal(big.shape, big.node, big.what)
+        return UNKNOWN
+
 
 @dataclass(eq=False)
 class DatasetVal(AbstractValue):
@@ -81,6 +92,7 @@ class DatasetVal(AbstractValue):
     batched_at: Any = None  # the .batch() call
     source: Any = None  # the dataset this one was derived from
     discarded_batch: Any = None  # a .batch() call on this dataset whose result was thrown away
+    what: str = "from_tensor_slices"  # where its shapes come from, for messages
 
     def attribute(self, interp, name, node, frame):
         return BoundMethod(self, name)
@@ -91,6 +103,30 @@ class DatasetVal(AbstractValue):
     def discarded(self, node):
         if self.source is not None and self.batched_at is node:
             self.source.discarded_batch = node  # `data.batch(32)` on its own line
+
+
+def _broadcasts_into(small, big) -> bool:
+    """numpy broadcasts ``small`` against ``big`` to ``big``'s shape, certainly: each axis of
+    ``small`` (aligned on the right) is 1 or the same known size."""
+    if len(small) > len(big):
+        return False
+    return all(s == 1 and _int(s) or (_int(s) and _int(b) and s == b)
+               for s, b in zip(reversed(small), reversed(big)))
+
+
+def reduce_shape(shape: tuple, axis, keepdims) -> Optional[tuple]:
+    """``x.mean(axis=...)`` / ``np.std(x, axis=...)``: the axis goes (or becomes 1)."""
+    if keepdims not in (True, False):
+        return None
+    if axis is None:
+        return tuple(1 for _ in shape) if keepdims else ()
+    if not _int(axis) or not -len(shape) <= axis < len(shape):
+        return None
+    axis %= len(shape)
+    return shape[:axis] + ((1,) if keepdims else ()) + shape[axis + 1:]
+
+
+REDUCTIONS = {"mean", "std", "var", "sum", "max", "min", "median"}
 
 
 def _int(value) -> bool:
@@ -204,10 +240,23 @@ def dataset_load(name: str, node) -> Any:
     return tuple(tuple(ArrayVal(s, node, f"{name}.load_data()") for s in pair) for pair in shapes)
 
 
+# numpy functions of one array whose result has that array's shape.
+SAME_SHAPE_FUNCTIONS = {
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_",
+    "abs", "absolute", "sqrt", "exp", "log", "log1p", "tanh", "sin", "cos", "square", "negative",
+    "nan_to_num", "copy", "ascontiguousarray", "round", "around", "floor", "ceil", "sign",
+}
+
+
 def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
     if opaque:
         return UNKNOWN
     shape = None
+    if name in ("zeros", "ones", "empty", "full") and not args and "shape" in kwargs:
+        args = [kwargs["shape"]]
+    if name in SAME_SHAPE_FUNCTIONS and len(args) == 1 and isinstance(args[0], ArrayVal) \
+            and set(kwargs) <= {"dtype", "out"} and "out" not in kwargs:
+        return ArrayVal(args[0].shape, args[0].node, args[0].what)
     if name in ("zeros", "ones", "empty", "full") and args:
         shape = _shape_arg(args[0])
     elif name in ("zeros_like", "ones_like", "empty_like", "full_like") and args:
@@ -224,6 +273,10 @@ def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
         shape = (_dim(args[0]), _dim(cols)) if _dim(cols) is not None else None
     elif name == "arange" and len(args) == 1 and _int(args[0]) and not kwargs:
         shape = (max(args[0], 0),)
+    elif name in REDUCTIONS and len(args) in (1, 2) and isinstance(args[0], ArrayVal) \
+            and set(kwargs) <= {"axis", "keepdims"}:
+        shape = reduce_shape(args[0].shape, args[1] if len(args) > 1 else kwargs.get("axis"),
+                             kwargs.get("keepdims", False))
     elif name in ("array", "asarray") and args:
         shape = _shape_of(args[0])
     elif name == "reshape" and len(args) >= 2:
@@ -320,6 +373,9 @@ def array_method(array: ArrayVal, name: str, args, kwargs, opaque: bool, node) -
         return ArrayVal(array.shape, array.node, array.what)
     if name == "transpose" and not args:
         return ArrayVal(tuple(reversed(array.shape)), node, "transpose")
+    if name in REDUCTIONS - {"median"} and len(args) <= 1 and set(kwargs) <= {"axis", "keepdims"}:
+        shape = reduce_shape(array.shape, args[0] if args else kwargs.get("axis"), kwargs.get("keepdims", False))
+        return _array(shape, node, name)
     if name in ("flatten", "ravel"):
         size = _size(array.shape)
         return ArrayVal((size if size is not None else UNKNOWN_DIM,), node, name)
@@ -353,9 +409,13 @@ def from_tensor_slices(args, kwargs, node) -> Any:
 
 def dataset_method(dataset: DatasetVal, name: str, args, kwargs, node) -> Any:
     if name in ("batch", "padded_batch"):
+        if dataset.batch is not None:
+            return UNKNOWN  # batches of batches: not modelled
         size = args[0] if args else kwargs.get("batch_size")
-        return DatasetVal(element=dataset.element, batch=size if _int(size) else UNKNOWN,
-                          node=dataset.node, samples=dataset.samples, batched_at=node, source=dataset)
+        element = dataset.element if name == "batch" else None  # padding changes the shapes
+        return DatasetVal(element=element, batch=size if _int(size) else UNKNOWN,
+                          node=dataset.node, samples=dataset.samples, batched_at=node, source=dataset,
+                          what=dataset.what)
     if name == "unbatch":
         return UNKNOWN
     if name in KEEPS_BATCHING:
@@ -363,5 +423,193 @@ def dataset_method(dataset: DatasetVal, name: str, args, kwargs, node) -> Any:
             else UNKNOWN_DIM
         element = dataset.element if name not in ("map", "apply") else None
         return DatasetVal(element=element, batch=dataset.batch, node=dataset.node,
-                          samples=samples, batched_at=dataset.batched_at)
+                          samples=samples, batched_at=dataset.batched_at, what=dataset.what)
     return UNKNOWN
+
+
+def batch_shapes(value) -> Optional[tuple]:
+    """``(x_shape, y_shape)`` of the batches a batched dataset or image iterator yields, each
+    with its batch axis; ``y_shape`` is None when there are no labels or they are unknown.
+    None when the batches' shapes are not known."""
+    if not isinstance(value, DatasetVal) or value.batch is None:
+        return None
+    element = value.element
+    if not isinstance(element, tuple):
+        return None
+    batch = value.batch if _int(value.batch) else UNKNOWN_DIM
+    if element and all(isinstance(e, tuple) or e is None for e in element):
+        if not isinstance(element[0], tuple) or len(element) > 3:
+            return None
+        x, y = element[0], element[1] if len(element) > 1 else None
+        return (batch,) + x, ((batch,) + y if isinstance(y, tuple) else None)
+    if any(isinstance(e, tuple) or e is None for e in element):
+        return None
+    return (batch,) + element, None
+
+
+# -- image and directory pipelines ----------------------------------------------------------
+
+class BatchIterator(DatasetVal):
+    """What ``ImageDataGenerator.flow_from_directory`` / ``.flow`` return: a Keras iterator of
+    batches (not a ``tf.data.Dataset``: its methods are not modelled)."""
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        return UNKNOWN
+
+    def mutated(self, interp, target, frame):
+        if isinstance(target.value, cst.Name):  # `train.image_shape = (...)`
+            frame.scope.bind(target.value.value, UNKNOWN)
+
+
+CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+
+
+def _size_pair(value, default) -> Optional[tuple]:
+    if value is None:
+        return default
+    if isinstance(value, ListVal) and value.items is not None:
+        value = tuple(value.items)
+    if isinstance(value, tuple) and len(value) == 2 and all(_int(v) and v > 0 for v in value):
+        return value
+    return None
+
+
+def _channels_last(kwargs) -> bool:
+    return kwargs.get("data_format", None) in (None, "channels_last")
+
+
+@dataclass(eq=False)
+class ImageGeneratorVal(AbstractValue):
+    """``ImageDataGenerator(...)``: its ``flow_from_directory`` and ``flow`` batches."""
+
+    node: Any
+    channels_last: bool
+
+    def attribute(self, interp, name, node, frame):
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if opaque or not self.channels_last:
+            return UNKNOWN
+        if name == "flow_from_directory":
+            return flow_from_directory(args, kwargs, node)
+        if name == "flow_from_dataframe" and len(args) <= 2 and not {"dataframe", "directory"} & set(kwargs):
+            return flow_from_directory([None], kwargs, node, "flow_from_dataframe")
+        if name == "flow":
+            return flow(args, kwargs, node)
+        return UNKNOWN
+
+    def mutated(self, interp, target, frame):
+        if isinstance(target.value, cst.Name):  # `datagen.data_format = ...`
+            frame.scope.bind(target.value.value, UNKNOWN)
+
+
+def image_generator(args, kwargs, opaque, node) -> Any:
+    if opaque:
+        return UNKNOWN
+    return ImageGeneratorVal(node, channels_last=not args and _channels_last(kwargs))
+
+
+FLOW_FROM_DIRECTORY = ("directory", "target_size", "color_mode", "classes", "class_mode", "batch_size")
+
+
+def flow_from_directory(args, kwargs, node, what="flow_from_directory") -> Any:
+    """x (B, h, w, c); y (B,) for "binary" / "sparse", (B, k) for "categorical"."""
+    given = dict(zip(FLOW_FROM_DIRECTORY, args))
+    if len(args) > len(FLOW_FROM_DIRECTORY) or set(given) & set(kwargs):
+        return UNKNOWN
+    given.update(kwargs)
+    size = _size_pair(given.get("target_size"), (256, 256))
+    channels = CHANNELS.get(given.get("color_mode", "rgb")) if isinstance(given.get("color_mode", "rgb"), str) \
+        else None
+    batch = given.get("batch_size", 32)
+    mode = given.get("class_mode", "categorical")
+    if size is None or channels is None or not (_int(batch) and batch > 0):
+        return UNKNOWN
+    classes = sequence_items(given.get("classes")) if given.get("classes") is not None else None
+    x = size + (channels,)
+    if mode in ("binary", "sparse"):
+        element = (x, ())
+    elif mode == "categorical":
+        element = (x, (len(classes) if classes is not None else UNKNOWN_DIM,))
+    elif mode is None:
+        element = x
+    else:
+        element = (x, None)  # "input", "raw", "multi_output" or unknown: labels not modelled
+    return BatchIterator(element=element, batch=batch, node=node, samples=UNKNOWN_DIM, batched_at=node,
+                         what=what)
+
+
+def flow(args, kwargs, node) -> Any:
+    """``generator.flow(x, y, batch_size=32)``: batches of x's and y's shapes."""
+    names = ("x", "y", "batch_size")
+    given = dict(zip(names, args))
+    if len(args) > 3 or set(given) & set(kwargs):
+        return UNKNOWN
+    given.update(kwargs)
+    x, y, batch = given.get("x"), given.get("y"), given.get("batch_size", 32)
+    if not isinstance(x, ArrayVal) or len(x.shape) != 4 or not (_int(batch) and batch > 0):
+        return UNKNOWN
+    if x.shape[-1] not in (1, 3, 4):
+        return UNKNOWN  # Keras warns and may read another axis as channels
+    if y is None:
+        element = x.shape[1:]
+    elif isinstance(y, ArrayVal) and y.shape:
+        element = (x.shape[1:], y.shape[1:])
+    else:
+        element = (x.shape[1:], None)
+    return BatchIterator(element=element, batch=batch, node=node, samples=UNKNOWN_DIM, batched_at=node,
+                         what="ImageDataGenerator.flow")
+
+
+DIRECTORY_DATASET = ("directory", "labels", "label_mode", "class_names", "color_mode", "batch_size",
+                     "image_size")
+
+
+def directory_dataset(name, args, kwargs, opaque, node) -> Any:
+    """``image_dataset_from_directory`` / ``text_dataset_from_directory``."""
+    if opaque or len(args) > 1:
+        return UNKNOWN
+    given = dict(kwargs)
+    text = name == "text_dataset_from_directory"
+    labels = given.get("labels", "inferred")
+    mode = given.get("label_mode", "int")
+    batch = given.get("batch_size", 32)
+    if batch is None:
+        return UNKNOWN  # unbatched: elements are single samples (SL133's business, not modelled)
+    if not (_int(batch) and batch > 0) or not _channels_last(given):
+        return UNKNOWN
+    if text:
+        x = ()
+        if given.get("output_sequence_length") is not None or given.get("ragged") not in (None, False):
+            return UNKNOWN
+    else:
+        size = _size_pair(given.get("image_size"), (256, 256))
+        color = given.get("color_mode", "rgb")
+        channels = CHANNELS.get(color) if isinstance(color, str) else None
+        if size is None or channels is None:
+            return UNKNOWN
+        x = size + (channels,)
+    class_names = given.get("class_names")
+    k = len(sequence_items(class_names)) if sequence_items(class_names) is not None else UNKNOWN_DIM
+    if labels is None or mode is None:
+        element = x
+    elif labels != "inferred":
+        element = (x, None)
+    elif mode == "int":
+        element = (x, ())
+    elif mode == "binary":
+        element = (x, (1,))
+    elif mode == "categorical":
+        element = (x, (k,))
+    else:
+        element = (x, None)
+    subset = given.get("subset")
+    if subset not in (None, "training", "validation", "both"):
+        return UNKNOWN
+
+    def one():
+        return DatasetVal(element=element, batch=batch, node=node, samples=UNKNOWN_DIM, batched_at=node,
+                          what=name)
+
+    return (one(), one()) if subset == "both" else one()

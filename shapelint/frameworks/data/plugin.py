@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from shapelint.frameworks import names
-from shapelint.frameworks.data import arrays
+from shapelint.frameworks.data import arrays, losses
 from shapelint.interp.plugins import Plugin
 from shapelint.interp.values import UNKNOWN
 
@@ -26,7 +26,34 @@ def load_data(meaning, interp, args, kwargs, opaque, node, frame):
     return arrays.dataset_load(meaning.name, node) if not args and not kwargs else UNKNOWN
 
 
+def _channels_first_possible(interp) -> bool:
+    """The file may switch Keras to channels-first images (``set_image_data_format``, Keras 1's
+    ``image_dim_ordering``): image pipelines' shapes are then not certain."""
+    code = getattr(interp.module, "code", "")
+    return any(word in code for word in ("channels_first", "set_image_data_format", "image_dim_ordering",
+                                         "set_image_dim_ordering"))
+
+
+def image_generator(meaning, interp, args, kwargs, opaque, node, frame):
+    if _channels_first_possible(interp):
+        return UNKNOWN
+    return arrays.image_generator(args, kwargs, opaque, node)
+
+
+def directory_dataset(meaning, interp, args, kwargs, opaque, node, frame):
+    if _channels_first_possible(interp):
+        return UNKNOWN
+    return arrays.directory_dataset(meaning.name, args, kwargs, opaque, node)
+
+
+def loss(meaning, interp, args, kwargs, opaque, node, frame):
+    return losses.loss_object(meaning.name, args, kwargs, opaque)
+
+
 HANDLERS = {
+    "loss": loss,
+    "image_generator": image_generator,
+    "directory_dataset": directory_dataset,
     "numpy": numpy_call,
     "dataset": dataset,
     "to_categorical": to_categorical,

@@ -32,6 +32,7 @@ class LayerSpec:
     # Facts the rules read, kept with the layer rather than in name lists inside rules:
     units_arg: Optional[str] = None  # the argument that sizes the output's last axis (units, filters)
     weights_last_axis: bool = False  # weights sized by the input's last axis: another size fails
+    window_arg: Optional[str] = None  # conv / pool / cropping: the argument that can shrink an axis to 0
 
 
 # -- argument helpers -------------------------------------------------------------------
@@ -284,6 +285,44 @@ def _padding_2d(layer, shapes):
     return (batch, grow(rows, pads[0]), grow(cols, pads[1]), channels)
 
 
+def cropping_pairs(layer, rank: int) -> Optional[Tuple[Tuple[int, int], ...]]:
+    """``cropping`` as one (before, after) pair of ints per spatial axis, or None."""
+    crop = layer.arg("cropping")
+
+    def is_int(v):
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if is_int(crop):
+        return ((crop, crop),) * rank
+    if not isinstance(crop, (tuple, list)):
+        return None
+    if rank == 1:
+        return ((crop[0], crop[1]),) if len(crop) == 2 and all(is_int(c) for c in crop) else None
+    if len(crop) != rank:
+        return None
+    if all(is_int(c) for c in crop):
+        return tuple((c, c) for c in crop)
+    if all(isinstance(c, (tuple, list)) and len(c) == 2 and all(is_int(x) for x in c) for c in crop):
+        return tuple((c[0], c[1]) for c in crop)
+    return None
+
+
+def _cropping(rank: int):
+    def output(layer, shapes):
+        if rank == 2 and not channels_last(layer):
+            return None
+        shape = shapes[0]
+        pairs = cropping_pairs(layer, rank)
+        spatial = tuple(
+            (shape[1 + i] - sum(pairs[i]) if is_known(shape[1 + i]) else shape[1 + i]) if pairs else
+            (shape[1 + i] if shape[1 + i] is None else UNKNOWN_DIM)
+            for i in range(rank)
+        )
+        return (shape[0],) + spatial + (shape[-1],)
+
+    return output
+
+
 def _upsampling(rank: int):
     def output(layer, shapes):
         if rank == 2 and not channels_last(layer):
@@ -480,16 +519,16 @@ _SPECS: List[LayerSpec] = [
           params=_embedding_params),
     _spec("Conv1D", positional=CONV_POSITIONAL, defaults=CONV_DEFAULTS, ranks=frozenset({3}),
           expects="3-D input (batch, steps, channels)", output=_conv(1), params=_conv_params(1),
-          units_arg="filters", weights_last_axis=True),
+          units_arg="filters", weights_last_axis=True, window_arg="kernel_size"),
     _spec("Conv2D", positional=CONV_POSITIONAL, defaults=CONV_DEFAULTS, ranks=frozenset({4}),
           expects=IMAGE, output=_conv(2), params=_conv_params(2), units_arg="filters",
-          weights_last_axis=True),
+          weights_last_axis=True, window_arg="kernel_size"),
     *[
         _spec(f"{kind}Pooling{n}D", positional=("pool_size", "strides", "padding", "data_format"),
               # Keras 3: MaxPooling has a default pool size, AveragePooling requires one.
               defaults=dict(POOL_DEFAULTS, **({"pool_size": 2 if n == 1 else (2, 2)} if kind == "Max" else {})),
               ranks=frozenset({n + 2}), expects=SEQUENCE if n == 1 else IMAGE,
-              output=_pool(n), params=_zero)
+              output=_pool(n), params=_zero, window_arg="pool_size")
         for kind in ("Max", "Average") for n in (1, 2)
     ],
     *[
@@ -518,6 +557,12 @@ _SPECS: List[LayerSpec] = [
     _spec("ZeroPadding2D", positional=("padding", "data_format"),
           defaults={"padding": (1, 1), "data_format": None}, ranks=frozenset({4}),
           expects=IMAGE, output=_padding_2d, params=_zero),
+    _spec("Cropping1D", positional=("cropping",), defaults={"cropping": (1, 1)}, ranks=frozenset({3}),
+          expects="3-D input (batch, steps, channels)", output=_cropping(1), params=_zero,
+          window_arg="cropping"),
+    _spec("Cropping2D", positional=("cropping", "data_format"),
+          defaults={"cropping": ((0, 0), (0, 0)), "data_format": None}, ranks=frozenset({4}),
+          expects=IMAGE, output=_cropping(2), params=_zero, window_arg="cropping"),
     _spec("UpSampling1D", positional=("size",), defaults={"size": 2}, ranks=frozenset({3}),
           expects="3-D input (batch, steps, channels)", output=_upsampling(1), params=_zero),
     _spec("UpSampling2D", positional=("size", "data_format"),
@@ -552,8 +597,31 @@ def accepts_rank(spec: LayerSpec, layer, rank: int) -> bool:
     return spec.ranks is None or rank in spec.ranks
 
 
+def _non_positive(shape: Any) -> bool:
+    if isinstance(shape, list):
+        return any(_non_positive(s) for s in shape)
+    return isinstance(shape, tuple) and any(is_known(d) and d <= 0 for d in shape)
+
+
 def apply_output(layer, shapes: Sequence[Shape]) -> Any:
-    """The output shape (or list of shapes) of ``layer`` on inputs of ``shapes``, or None."""
+    """The output shape (or list of shapes) of ``layer`` on inputs of ``shapes``, or None.
+
+    An output with a size of 0 or less is None too: Keras refuses to build it (SL105 reports
+    the layer, see ``shrunk_output``), and nothing after it should be judged as if it worked."""
+    out = _raw_output(layer, shapes)
+    return None if _non_positive(out) else out
+
+
+def shrunk_output(layer, shapes: Sequence[Shape]) -> Any:
+    """The output ``layer`` would compute when one of its sizes is 0 or negative while every
+    input size is positive (a kernel, pool or cropping larger than its input), else None."""
+    if any(s is None or _non_positive(s) for s in shapes):
+        return None
+    out = _raw_output(layer, shapes)
+    return out if isinstance(out, tuple) and _non_positive(out) else None
+
+
+def _raw_output(layer, shapes: Sequence[Shape]) -> Any:
     spec = layer.spec
     if spec.output is None or any(s is None for s in shapes) or not shapes:
         return None

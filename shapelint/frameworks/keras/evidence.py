@@ -13,7 +13,12 @@ from typing import Any, Optional, Tuple
 from shapelint.confirm.probe import Probe, Unsynthesizable
 from shapelint.core.rule import Evidence
 from shapelint.frameworks.keras.synthesize import (
-    GraphWriter, concrete, neutral, render_layer, render_value, sample_shape,
+    GraphWriter,
+    concrete,
+    neutral,
+    render_layer,
+    render_value,
+    sample_shape,
 )
 from shapelint.frameworks.keras.training import model_output
 

@@ -11,23 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from shapelint.frameworks.keras import catalog
 from shapelint.core.analysis import Analysis, Application, ModelCall
-from shapelint.frameworks.data.arrays import ArrayVal
-from shapelint.frameworks.keras.catalog import dim_of, shape_of
 from shapelint.core.shapes import Origin, Tensor, format_shape
+from shapelint.frameworks.data.arrays import ArrayVal
+from shapelint.frameworks.keras import catalog
+from shapelint.frameworks.keras.catalog import dim_of, shape_of
 from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
 
 INPUT_SPEC_ARGS = ("input_shape", "batch_input_shape", "input_dim", "input_length", "batch_size")
 # Methods of a model that do not change its structure.
 MODEL_METHODS_PURE = {
     "compile", "summary", "save", "save_weights", "load_weights", "get_weights",
-    "set_weights", "count_params", "to_json", "get_config", "get_layer", "evaluate_generator",
-    "predict_generator", "fit_generator", "export", "reset_metrics",
+    "set_weights", "count_params", "to_json", "get_config", "get_layer", "export",
+    "reset_metrics",
 }
 # Methods of a model the training rules judge: recorded as ``ModelCall``.
 MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
-               "reset_states"}
+               "reset_states", "fit_generator", "evaluate_generator", "predict_generator"}
 
 
 # -- Keras values ---------------------------------------------------------------------------

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Tuple
 
 from shapelint.confirm.probe import Unsynthesizable, render_literal
-from shapelint.frameworks import names
-from shapelint.frameworks.keras.propagate import INPUT_SPEC_ARGS
 from shapelint.core.shapes import UNKNOWN_DIM
+from shapelint.frameworks import names
+from shapelint.frameworks.keras.propagate import INPUT_SPEC_ARGS, LayerVal
 from shapelint.interp.values import ListVal, QualName
-from shapelint.frameworks.keras.propagate import LayerVal
 
 # Arguments that never change a shape: when their value is not a literal they are left out.
 _NEUTRAL_SUFFIXES = ("_initializer", "_regularizer", "_constraint")

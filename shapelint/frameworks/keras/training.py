@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, List, Optional
 
-from shapelint.frameworks.keras.propagate import upstream
 from shapelint.core.shapes import Tensor, is_known
-from shapelint.interp.values import UNKNOWN
-from shapelint.frameworks.data.arrays import ArrayVal, DatasetVal
-from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal
+from shapelint.frameworks.data.arrays import ArrayVal, DatasetVal, batch_shapes
+from shapelint.frameworks.data.losses import LossVal, function_loss
+from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal, upstream
+from shapelint.frameworks.names import canonical
+from shapelint.interp.values import UNKNOWN, QualName
 
 DEFAULT_BATCH_SIZE = 32  # fit / evaluate / predict without batch_size (Keras 2 and 3)
 ON_BATCH = ("train_on_batch", "test_on_batch", "predict_on_batch")
@@ -23,7 +24,11 @@ POSITIONAL = {
     "train_on_batch": ("x", "y"),
     "test_on_batch": ("x", "y"),
     "predict_on_batch": ("x",),
+    "fit_generator": ("x",),  # Keras 2's `generator`
+    "evaluate_generator": ("x",),
+    "predict_generator": ("x",),
 }
+GENERATOR_CALLS = ("fit_generator", "evaluate_generator", "predict_generator")
 
 
 @dataclass
@@ -38,6 +43,8 @@ class CallFacts:
 
 
 def _argument(call, name: str, default=None):
+    if call.method in GENERATOR_CALLS and name == "x" and "generator" in call.kwargs:
+        return call.kwargs["generator"]
     if name in call.kwargs:
         return call.kwargs[name]
     names = POSITIONAL.get(call.method, ())
@@ -105,12 +112,51 @@ def loss_of(model, call, model_calls) -> Optional[str]:
             value = other.kwargs.get("loss", other.args[1] if len(other.args) > 1 else None)
             if other.opaque and "loss" not in other.kwargs:
                 value = None
-            loss = value if isinstance(value, str) else None
+            loss = _loss_name(value)
     return loss
+
+
+def _loss_name(value) -> Optional[str]:
+    """A loss string, a loss object or a loss function, as the string it means."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, LossVal):
+        return value.name
+    if isinstance(value, QualName):
+        return function_loss(canonical(value.name)[0])
+    return None
 
 
 def data_shape(value) -> Optional[tuple]:
     return tuple(value.shape) if isinstance(value, ArrayVal) else None
+
+
+@dataclass
+class Data:
+    """The shape of what a training call feeds as x or y, and where it comes from."""
+
+    shape: tuple
+    node: Any
+    what: str
+
+
+def x_data(found: CallFacts) -> Optional[Data]:
+    """x of a training call: an array, or the batches of a batched dataset / image iterator."""
+    if isinstance(found.x, ArrayVal):
+        return Data(tuple(found.x.shape), found.x.node, found.x.what)
+    shapes = batch_shapes(found.x)
+    return Data(shapes[0], found.x.node, found.x.what) if shapes is not None else None
+
+
+def y_data(found: CallFacts) -> Optional[Data]:
+    """y of a training call: the ``y`` array, or the labels of the batches ``x`` yields."""
+    if isinstance(found.y, ArrayVal) and not isinstance(found.x, DatasetVal):
+        return Data(tuple(found.y.shape), found.y.node, found.y.what)
+    if found.y is None or found.call.method in GENERATOR_CALLS:
+        shapes = batch_shapes(found.x)
+        if shapes is not None and shapes[1] is not None:
+            return Data(shapes[1], found.x.node, found.x.what + " labels")
+    return None
 
 
 def first_consumers(model) -> Optional[List[LayerVal]]:

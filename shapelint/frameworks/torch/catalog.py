@@ -172,12 +172,84 @@ def _channel_check(layer, h: Hyp, n: int, param: str, torch_says: str):
 
 
 def _window(length, kernel, stride, padding, dilation, transposed=False, output_padding=0):
-    if None in (length, kernel, stride, padding, dilation):
+    out = _window_raw(length, kernel, stride, padding, dilation, transposed, output_padding)
+    return out if out is not None and out > 0 else None
+
+
+def _window_raw(length, kernel, stride, padding, dilation, transposed=False, output_padding=0):
+    """The output size along one axis, even when it is 0 or negative (None: unknown)."""
+    if None in (length, kernel, stride, padding, dilation) or stride == 0:
         return None
     if transposed:
         return (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
-    out = (length + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
-    return out if out > 0 else None
+    return (length + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+@dataclass(frozen=True)
+class TooSmall:
+    """A conv / pool window larger than the (padded) input along one axis: PyTorch raises
+    for every input of this size (SL202)."""
+
+    axis: int  # the axis of the input hypothesis
+    length: int  # its size
+    padding: int  # added on each side
+    window: int  # the effective kernel: dilation * (kernel_size - 1) + 1
+    output: int  # the output size the layer would compute there (0 or less)
+    arg: str  # kernel_size
+
+
+# What PyTorch 2.13 says (conv; pooling; max_pool1d; avg_pool3d).
+TOO_SMALL_SAYS = ("Kernel size can't be greater than actual input size", "Output size is too small",
+                  "Invalid computed output size", "smaller than kernel size")
+
+
+def _window_params(layer, n: int):
+    """Per spatial axis: (kernel, stride, padding, dilation, output_padding) or None, for the
+    conv / pool layers whose output size a window decides."""
+    name = layer.spec.name
+    pooling = name.startswith(("MaxPool", "AvgPool"))
+    if not (pooling or name.startswith("Conv")) or int(name[-2]) != n:
+        return None
+    transposed = name.startswith("ConvTranspose")
+    kernel = _tuple(layer.arg("kernel_size"), n)
+    stride_arg = layer.arg("stride")
+    stride = kernel if pooling and stride_arg is None else _tuple(stride_arg, n)
+    padding_arg = layer.arg("padding")
+    if padding_arg == "same" and not transposed:
+        return None  # the output keeps the input's size
+    padding = (0,) * n if padding_arg == "valid" else _tuple(padding_arg, n)
+    dilation = (1,) * n if name.startswith("AvgPool") else _tuple(layer.arg("dilation"), n)
+    out_pad = _tuple(layer.arg("output_padding"), n) if transposed else (0,) * n
+    if pooling and layer.arg("ceil_mode") is not False:
+        return None
+    if None in (kernel, stride, padding, dilation, out_pad):
+        return None
+    return [tuple(p[i] for p in (kernel, stride, padding, dilation, out_pad)) for i in range(n)]
+
+
+def too_small(layer, h: Hyp) -> Optional[TooSmall]:
+    """The first axis along which ``layer``'s window does not fit the input ``h`` (of a rank
+    the layer takes), or None (fits, or unknown)."""
+    name = layer.spec.name
+    if not name[-2:-1].isdigit():
+        return None
+    n = int(name[-2])
+    if h.rank not in (n + 1, n + 2):
+        return None
+    params = _window_params(layer, n)
+    if params is None:
+        return None
+    transposed = name.startswith("ConvTranspose")
+    for i in range(n):
+        axis = h.rank - n + i
+        length = h.dims[axis]
+        if length is None or length <= 0:
+            continue
+        kernel, stride, padding, dilation, out_pad = params[i]
+        out = _window_raw(length, kernel, stride, padding, dilation, transposed, out_pad)
+        if out is not None and out <= 0:
+            return TooSmall(axis, length, padding, dilation * (kernel - 1) + 1, out, "kernel_size")
+    return None
 
 
 def conv(n: int, transposed: bool = False):
@@ -187,6 +259,8 @@ def conv(n: int, transposed: bool = False):
         axis, h = _channel_check(layer, h, n, "in_channels", "channels, but got")
         if isinstance(h, Mismatch):
             return h
+        if too_small(layer, h) is not None:
+            return None  # PyTorch raises for this input (SL202): nothing after it is known
         kernel = _tuple(layer.arg("kernel_size"), n)
         stride = _tuple(layer.arg("stride"), n)
         dilation = _tuple(layer.arg("dilation"), n)
@@ -216,6 +290,8 @@ def pool(n: int, kind: str):
         axis = h.rank - n - 1
         if "return_indices" in layer.spec.positional and layer.arg("return_indices") is not False:
             return None  # (output, indices)
+        if kind != "adaptive" and too_small(layer, h) is not None:
+            return None  # PyTorch raises for this input (SL202): nothing after it is known
         spatial = []
         if kind == "adaptive":
             size = layer.arg("output_size")

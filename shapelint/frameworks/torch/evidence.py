@@ -2,7 +2,7 @@
 (``synthesize.py`` has the pieces)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shapelint.confirm.probe import Probe
@@ -22,6 +22,17 @@ class LayerRejectsInput(TorchEvidence):
 
     def synthesize(self, target_keras: int) -> Probe:
         return synthesize.mismatch_probe(self.app)
+
+
+@dataclass(frozen=True)
+class WindowTooLarge(TorchEvidence):
+    """``app``'s conv / pool window is larger than the (padded) input ``hyp`` (SL202)."""
+
+    app: Any  # a TorchApplication
+    hyp: Any = field(compare=False)  # the input hypothesis the program rebuilds
+
+    def synthesize(self, target_keras: int) -> Probe:
+        return synthesize.too_small_probe(self.app, self.hyp)
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,18 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from shapelint.frameworks.torch import catalog as torch_catalog
 from shapelint.core.rule import source_text
 from shapelint.core.shapes import Origin, product
+from shapelint.frameworks.torch import catalog as torch_catalog
 from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch, as_int, unknown_hyp
 from shapelint.interp.syntax import literal_int
-from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod
+from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
 
 # Tensor methods that keep the shape.
 TENSOR_IDENTITY_METHODS = {"contiguous", "float", "double", "half", "to", "cuda", "cpu", "detach", "clone",
                            "relu", "sigmoid", "tanh", "requires_grad_", "long", "int", "bool"}
+ELEMENTWISE_METHODS = {"abs", "exp", "log", "sqrt", "neg", "square", "clamp", "clip", "round", "floor",
+                       "byte", "type_as", "pin_memory", "bfloat16"}
 
 
 @dataclass(eq=False)
@@ -80,6 +82,10 @@ class TorchTensor(AbstractValue):
     # The first application where some hypothesis failed on a size: the place to report if
     # every other hypothesis fails later.
     pending: Any = None
+    # The rank is certain: the tensor was built with a known shape (``torch.randn(28, 28)``,
+    # ``torch.tensor([[...]])``) or viewed to literal sizes, then kept its one rank.  Only then
+    # is a layer that rejects that rank reported.
+    certain: bool = False
 
     def expanded(self) -> Tuple[Hyp, ...]:
         if self.hyps is None:
@@ -97,6 +103,27 @@ class TorchTensor(AbstractValue):
 
     def call_method(self, interp, name, args, kwargs, opaque, node, frame):
         return tensor_method(interp, self, name, args, kwargs, opaque, node, frame)
+
+    def forget(self) -> None:
+        """An in-place change of shape (``x.unsqueeze_(0)``, ``x.data = ...``): from now on
+        nothing is known about this tensor (nor about the aliases that share its object)."""
+        if self.hyps != ():
+            self.hyps, self.certain = None, False
+
+    def mutated(self, interp, target, frame):
+        if target.attr.value == "data":
+            self.forget()
+
+    def elementwise(self, other):
+        """``x * 2``, ``x / 255``, ``(x > 0.5)``, ``x - x``: the shape is kept.  Two different
+        tensors may broadcast: unknown unless both shapes are certain and equal."""
+        if other is self or isinstance(other, (int, float)):
+            return self
+        if isinstance(other, TorchTensor) and self.certain and other.certain and self.hyps and other.hyps \
+                and len(self.hyps) == len(other.hyps) == 1 and self.hyps[0].dims == other.hyps[0].dims \
+                and None not in self.hyps[0].dims:
+            return self
+        return UNKNOWN
 
 
 def any_tensor() -> TorchTensor:
@@ -159,15 +186,55 @@ def apply_layer(analysis, layer: TorchLayerVal, value, node) -> Any:
     if unknown:
         out = any_tensor()
     elif outputs:
-        out = TorchTensor(tuple(outputs), tensor.pending or (app if failures else None))
+        out = TorchTensor(tuple(outputs), tensor.pending or (app if failures else None),
+                          tensor.certain and one_rank(outputs))
     else:
         # No input gets through: report where the first size failed (here or earlier).
         out = DEAD
         culprit = tensor.pending or (app if failures else None)
-        if culprit is not None:
+        if culprit is None and tensor.certain and tensor.hyps:
+            culprit = app
+            app.candidate = rank_mismatch(layer, tensor.hyps[0])
+        if culprit is not None and culprit.candidate is not None:
             culprit.failed, culprit.mismatch = culprit.candidate
     app.output = _wrap(layer, out)
     return app.output
+
+
+def one_rank(hyps) -> bool:
+    return bool(hyps) and len({h.rank for h in hyps}) == 1
+
+
+# Layers whose rank check PyTorch makes with a message of its own (measured on torch 2.13);
+# AdaptiveAvgPool2d, for one, takes a 2-D or a 6-D tensor without complaint: not listed.
+RANK_MESSAGES = {
+    **{f"Conv{n}d": "input to conv" for n in (1, 2, 3)},
+    **{f"ConvTranspose{n}d": "input to conv_transpose" for n in (1, 2, 3)},
+    **{f"BatchNorm{n}d": "D input (got " for n in (1, 2, 3)},
+    "MaxPool1d": "Expected 2D or 3D (batch mode) tensor",
+    "MaxPool2d": "tensor expected for input", "MaxPool3d": "tensor expected for input",
+    "LSTM": "Expected input to be 2D or 3D", "GRU": "Expected input to be 2D or 3D",
+    "RNN": "Expected input to be 2D or 3D",
+}
+
+
+def accepted_ranks(layer) -> Tuple[int, ...]:
+    return tuple(rank for rank in range(1, torch_catalog.MAX_RANK + 1)
+                 if layer.spec.apply(layer, unknown_hyp(rank)) is not RANK)
+
+
+def rank_mismatch(layer, hyp: Hyp):
+    """(hyp, Mismatch) for a tensor of certain rank that ``layer`` cannot take, or None."""
+    says = RANK_MESSAGES.get(layer.name)
+    ranks = accepted_ranks(layer)
+    if says is None or not ranks:
+        return None
+    if layer.name.startswith(("Conv", "MaxPool")):
+        wanted = f"a {ranks[0]}-D (unbatched) or {ranks[-1]}-D (batched) input"
+    else:
+        wanted = f"a {' or '.join(f'{r}-D' for r in ranks)} input"
+    origin = next((o for o in reversed(hyp.origins) if o is not None), None)
+    return hyp, Mismatch("rank", ranks, hyp.rank, wanted, origin, says)
 
 
 def apply_bilinear(analysis, layer: TorchLayerVal, first, second, node) -> Any:
@@ -262,7 +329,8 @@ def view(tensor: TorchTensor, sizes: List[Any], node, text: str) -> TorchTensor:
         result = hyp.rebuild(parts, batched=batched)
         step = ("view", code, result.dims) if None not in code else ("opaque",)
         out.append(replace(result, steps=hyp.steps + (step,)))
-    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+    # Whatever went in, a view has as many axes as sizes.
+    return TorchTensor(tuple(out), tensor.pending, True) if out else any_tensor()
 
 
 def flatten(tensor: TorchTensor, start, end, node, text: str) -> TorchTensor:
@@ -276,18 +344,68 @@ def flatten(tensor: TorchTensor, start, end, node, text: str) -> TorchTensor:
             return any_tensor()
         if result is not RANK:
             out.append(replace(result, steps=hyp.steps + (("flatten", start, end),)))
-    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+    return TorchTensor(tuple(out), tensor.pending, tensor.certain and one_rank(out)) if out else any_tensor()
 
 
 def exact(sizes, node, text: str) -> Any:
-    """``torch.randn(1, 3, 32, 32)``: a tensor of known shape."""
-    if len(sizes) == 1 and isinstance(sizes[0], tuple):
-        sizes = list(sizes[0])
-    if not sizes or any(as_int(s) is None or s < 0 for s in sizes):
+    """``torch.randn(1, 3, 32, 32)``, ``torch.zeros((4, 50))``, ``torch.rand(size=[4, 50])``:
+    a tensor of known shape."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, ListVal)):
+        sizes = sequence_items(sizes[0]) or []
+    if not sizes or any(as_int(s) is None or s <= 0 for s in sizes):
         return any_tensor()
+    return known(tuple(sizes), node, text)
+
+
+def known(dims: Tuple[Optional[int], ...], node, text: str) -> TorchTensor:
+    """A tensor of certain rank whose sizes are ``dims`` (None: unknown)."""
     origin = Origin(node, text, "")
-    dims = tuple(sizes)
-    return TorchTensor((Hyp(dims, (origin,) * len(dims), False, (), dims, (None,) * len(dims)),))
+    return TorchTensor((Hyp(dims, (origin,) * len(dims), False, (), dims, (None,) * len(dims)),), None, True)
+
+
+# -- data loaders ---------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class TensorDatasetVal(AbstractValue):
+    """``TensorDataset(x, y)``: the tensors whose rows are the samples."""
+
+    tensors: Tuple[Any, ...]
+
+
+# DataLoader arguments that keep a batch (batch, *x.shape[1:]): a collate_fn or a batch_sampler may not.
+LOADER_KEYWORDS = {"dataset", "batch_size", "shuffle", "sampler", "num_workers", "pin_memory", "drop_last",
+                   "timeout", "worker_init_fn", "generator", "persistent_workers", "prefetch_factor"}
+
+
+@dataclass(eq=False)
+class DataLoaderVal(AbstractValue):
+    """``DataLoader(TensorDataset(x, y), batch_size=...)``: every batch is a tuple of tensors
+    of shape (batch, *t.shape[1:]); the batch size is left unknown (the last batch is short)."""
+
+    dataset: TensorDatasetVal
+    node: Any
+
+    def each(self):
+        return tuple(batch_of(t, self.node) for t in self.dataset.tensors)
+
+
+def batch_of(tensor, node) -> Any:
+    if not isinstance(tensor, TorchTensor) or not tensor.certain or not tensor.hyps or len(tensor.hyps) != 1 \
+            or tensor.hyps[0].rank < 1:
+        return UNKNOWN
+    hyp = tensor.hyps[0]
+    dims = (None,) + hyp.dims[1:]
+    origins = (Origin(node, source_text(node), ""),) + hyp.origins[1:]
+    return TorchTensor((Hyp(dims, origins, True, (), dims, (None,) * len(dims)),), None, True)
+
+
+def data_loader(args, kwargs, opaque, node) -> Any:
+    dataset = args[0] if args else kwargs.get("dataset")
+    batch_size = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
+    if opaque or len(args) > 3 or not isinstance(dataset, TensorDatasetVal) or set(kwargs) - LOADER_KEYWORDS \
+            or as_int(batch_size) is None and batch_size is not UNKNOWN:
+        return UNKNOWN  # batch_size=None: samples one by one, without a batch axis
+    return DataLoaderVal(dataset, node)
 
 
 # -- axis reorderings and indexing ----------------------------------------------------------
@@ -328,7 +446,7 @@ def reorder(tensor: TorchTensor, method: str, args: List[Any], node, text: str) 
             del parts[axes[0]]
         result = hyp.rebuild(parts)
         out.append(replace(result, steps=hyp.steps + (("code", code),)))
-    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+    return TorchTensor(tuple(out), tensor.pending, tensor.certain and one_rank(out)) if out else any_tensor()
 
 
 @dataclass(frozen=True)
@@ -380,7 +498,7 @@ def index(tensor: TorchTensor, items: List[IndexItem], node, text: str) -> Torch
             continue
         parts += list(range(axis, hyp.rank))
         out.append(replace(hyp.rebuild(parts), steps=hyp.steps + (step,)))
-    return TorchTensor(tuple(out), tensor.pending) if out else any_tensor()
+    return TorchTensor(tuple(out), tensor.pending, tensor.certain and one_rank(out)) if out else any_tensor()
 
 
 # -- what the interpreter asks of a tensor ---------------------------------------------------
@@ -431,13 +549,27 @@ def axis_size(interp, expr, frame) -> Optional[AxisOf]:
     return AxisOf(value, axis) if isinstance(value, TorchTensor) else None
 
 
+# In-place methods that keep the shape of the tensor they are called on (a broadcast operand
+# must fit it); any other in-place method (``resize_``, ``unsqueeze_``, ``set_``...) may change it.
+SHAPE_KEEPING_IN_PLACE = {"add_", "sub_", "mul_", "div_", "pow_", "clamp_", "clip_", "zero_", "fill_", "normal_",
+                          "uniform_", "bernoulli_", "random_", "copy_", "masked_fill_", "exp_", "log_", "abs_",
+                          "neg_", "sqrt_", "requires_grad_", "relu_", "sigmoid_", "tanh_"}
+
+
 def tensor_method(interp, tensor: TorchTensor, name, args, kwargs, opaque, node, frame):
+    if name.endswith("_") and not name.startswith("_"):
+        if name in SHAPE_KEEPING_IN_PLACE:
+            return tensor
+        tensor.forget()  # `x.unsqueeze_(0)`, `x.resize_(...)`
+        return UNKNOWN
     if opaque:
         return UNKNOWN
     if name in ("view", "reshape") and not kwargs:
         sizes = list(args)
-        if len(args) == 1 and isinstance(args[0], tuple):
-            sizes = list(args[0])
+        if len(args) == 1 and isinstance(args[0], (tuple, ListVal)):
+            sizes = sequence_items(args[0]) or []
+        elif len(args) == 1 and as_int(args[0]) is None:
+            return any_tensor()  # `x.view(shape)`: a torch.Size or a dtype, not one size
         else:
             for position, arg in enumerate(node.args):
                 sizes[position] = axis_size(interp, arg.value, frame) or sizes[position]
@@ -446,7 +578,7 @@ def tensor_method(interp, tensor: TorchTensor, name, args, kwargs, opaque, node,
         start = args[0] if args else kwargs.get("start_dim", 0)
         end = args[1] if len(args) > 1 else kwargs.get("end_dim", -1)
         return flatten(tensor, start, end, node, source_text(node))
-    if name in TENSOR_IDENTITY_METHODS:
+    if name in TENSOR_IDENTITY_METHODS or name in ELEMENTWISE_METHODS:
         return tensor
     if name in ("dim", "ndimension") and not args and not kwargs:
         return known_shape(tensor, "ndim")

@@ -6,14 +6,20 @@ from functools import partial
 
 from shapelint.core.rule import source_text
 from shapelint.frameworks import names
+from shapelint.frameworks.data.arrays import UNKNOWN_DIM, literal_shape
 from shapelint.frameworks.torch import catalog as torch_catalog
 from shapelint.frameworks.torch import model as torch_model
+from shapelint.frameworks.torch.catalog import as_int
 from shapelint.frameworks.torch.model import TorchTensor
 from shapelint.frameworks.torch.modules import (
-    OrderedDictVal, TorchClassVal, TorchModuleListVal, TorchSequentialVal, run_sequential,
+    OrderedDictVal,
+    TorchClassVal,
+    TorchModuleListVal,
+    TorchSequentialVal,
+    run_sequential,
 )
 from shapelint.interp.plugins import Plugin
-from shapelint.interp.values import UNKNOWN, QualName, sequence_items
+from shapelint.interp.values import UNKNOWN, ListVal, QualName, sequence_items
 
 
 def construct_layer(meaning, interp, args, kwargs, opaque, node, frame):
@@ -75,10 +81,60 @@ def flatten(meaning, interp, args, kwargs, opaque, node, frame):
 
 
 def tensor(meaning, interp, args, kwargs, opaque, node, frame):
-    """``torch.randn(1, 3, 32, 32)``: a tensor of known shape."""
-    if opaque or "size" in kwargs or "out" in kwargs:
+    """``torch.randn(1, 3, 32, 32)``, ``torch.zeros((4, 50))``, ``torch.rand(size=(4, 50))``:
+    a tensor of known shape."""
+    if opaque or "out" in kwargs or ("size" in kwargs) == bool(args):
         return UNKNOWN
-    return torch_model.exact(list(args), node, source_text(node))
+    return torch_model.exact(list(args) if args else [kwargs["size"]], node, source_text(node))
+
+
+def tensor_function(meaning, interp, args, kwargs, opaque, node, frame):
+    """``torch.reshape(x, (4, 50))``, ``torch.unsqueeze(x, 0)``, ``torch.transpose(x, 1, 2)``:
+    the tensor method of the same name."""
+    if opaque or kwargs or not args:
+        return UNKNOWN
+    if meaning.name == "reshape" and (len(args) != 2 or not isinstance(args[1], (tuple, ListVal))):
+        return UNKNOWN
+    return torch_model.tensor_method(interp, torch_model.tensor_of(args[0]), meaning.name, list(args[1:]), {},
+                                     False, node, frame)
+
+
+def randint(meaning, interp, args, kwargs, opaque, node, frame):
+    """``torch.randint(0, 10, (64,))`` / ``torch.randint(10, size=(64, 3))``: the shape is the size."""
+    size = kwargs["size"] if "size" in kwargs and len(args) in (1, 2) else args[-1] if len(args) in (2, 3) else None
+    if opaque or "out" in kwargs or not isinstance(size, (tuple, ListVal)):
+        return UNKNOWN
+    return torch_model.exact([size], node, source_text(node))
+
+
+def from_data(meaning, interp, args, kwargs, opaque, node, frame):
+    """``torch.tensor([[1., 2.], [3., 4.]])`` (the shape of the nesting), ``torch.from_numpy(X)``
+    of an array of known shape, ``torch.FloatTensor(2, 3)``; any other data: a tensor of
+    unknown shape, whose views and methods are still followed."""
+    data = args[0] if len(args) == 1 and not opaque else None
+    if meaning.name in names.LEGACY_TENSOR_TYPES and not opaque and args and not kwargs \
+            and all(as_int(a) is not None for a in args):
+        return torch_model.exact(list(args), node, source_text(node))  # `torch.Tensor(2, 3)`: sizes
+    shape = literal_shape(data) if data is not None else None
+    if shape is None or not shape or not all(isinstance(d, int) and d > 0 or d is UNKNOWN_DIM for d in shape):
+        return torch_model.any_tensor()
+    return torch_model.known(tuple(None if d is UNKNOWN_DIM else d for d in shape), node, source_text(node))
+
+
+def tensor_dataset(meaning, interp, args, kwargs, opaque, node, frame):
+    if opaque or kwargs or not args:
+        return UNKNOWN
+    return torch_model.TensorDatasetVal(tuple(args))
+
+
+def data_loader(meaning, interp, args, kwargs, opaque, node, frame):
+    return torch_model.data_loader(args, kwargs, opaque, node)
+
+
+def variable(meaning, interp, args, kwargs, opaque, node, frame):
+    """``Variable(x)`` (``torch.autograd``) is ``x``."""
+    value = args[0] if args else kwargs.get("data", UNKNOWN)
+    return value if isinstance(value, TorchTensor) else UNKNOWN
 
 
 def unknown_result(meaning, interp, args, kwargs, opaque, node, frame):
@@ -95,6 +151,12 @@ HANDLERS = {
     "torch_elementwise": elementwise,
     "torch_flatten": flatten,
     "torch_tensor": tensor,
+    "torch_data": from_data,
+    "torch_randint": randint,
+    "torch_tensor_function": tensor_function,
+    "torch_variable": variable,
+    "torch_tensor_dataset": tensor_dataset,
+    "torch_data_loader": data_loader,
 }
 
 

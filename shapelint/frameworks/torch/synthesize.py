@@ -11,6 +11,7 @@ from typing import List, Tuple
 
 from shapelint.confirm.probe import Probe, Unsynthesizable
 from shapelint.confirm.probe import render_literal as render_value
+from shapelint.frameworks.torch.catalog import TOO_SMALL_SAYS
 from shapelint.frameworks.torch.model import TorchLayerVal
 
 FILLS = (2, 4, 8, 16, 28, 32, 64, 96, 128, 224)
@@ -94,6 +95,11 @@ def mismatch_probe(app) -> Probe:
         return _bilinear_probe(app)
     program = chain_program(app.failed, app.layer, ())
     return Probe(program, "raises", (app.mismatch.torch_says,), 0, framework="torch")
+
+
+def too_small_probe(app, hyp) -> Probe:
+    program = chain_program(hyp, app.layer, ())
+    return Probe(program, "raises", TOO_SMALL_SAYS, 0, framework="torch")
 
 
 def implicit_dim_probe(layer) -> Probe:
