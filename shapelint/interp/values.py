@@ -13,23 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+from shapelint.core.layers import UNKNOWN
 
-class _Unknown:
-    _instance = None
+__all__ = ["UNKNOWN"]  # the one unknown (core.layers), re-exported for the interpreter and plug-ins
 
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __bool__(self) -> bool:  # guard against accidental truthiness tests
-        raise TypeError("UNKNOWN has no truth value")
-
-
-UNKNOWN = _Unknown()
 MAX_UNROLL = 64  # loop iterations and range() lengths followed one by one
 MISSING = object()  # a name or attribute absent from one branch's state
 

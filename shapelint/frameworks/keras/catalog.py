@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
+from shapelint.core.layers import LayerSpecBase
 from shapelint.core.shapes import UNKNOWN_DIM, Dim, Shape, is_known, product
 
 OutputFn = Callable[[Any, List[Shape]], Any]
@@ -19,10 +20,7 @@ ParamsFn = Callable[[Any, List[Shape]], Optional[int]]
 
 
 @dataclass(frozen=True)
-class LayerSpec:
-    name: str
-    positional: Tuple[str, ...] = ()
-    defaults: Dict[str, Any] = field(default_factory=dict)
+class LayerSpec(LayerSpecBase):
     ranks: Optional[FrozenSet[int]] = None  # accepted input ranks, batch axis included
     expects: str = ""  # how a message describes the input it wants
     output: Optional[OutputFn] = None  # None: output shape unknown
@@ -80,6 +78,8 @@ def tuple_arg(layer, name: str, n: int) -> Optional[Tuple[int, ...]]:
 
 
 def channels_last(layer) -> bool:
+    if "data_format" not in layer.spec.defaults and "data_format" not in layer.args:
+        return True  # a layer without the parameter (Dense): channels are the last axis
     fmt = layer.arg("data_format")
     return fmt is None or fmt == "channels_last"
 
@@ -480,12 +480,20 @@ CONV_POSITIONAL = ("filters", "kernel_size", "strides", "padding", "data_format"
 NORM_DEFAULTS = {"axis": -1, "center": True, "scale": True}
 
 
+# Every Keras layer takes these (the base Layer's keyword arguments), None when not given.
+INPUT_SPEC_DEFAULTS = {"input_shape": None, "batch_input_shape": None, "input_dim": None,
+                       "input_length": None, "batch_size": None}
+
+
 def _spec(name, **kw) -> LayerSpec:
+    own = kw.get("positional", ())  # Embedding's input_dim is its own (required) parameter
+    kw["defaults"] = {**{k: v for k, v in INPUT_SPEC_DEFAULTS.items() if k not in own}, **kw.get("defaults", {})}
     return LayerSpec(name=name, **kw)
 
 
 _SPECS: List[LayerSpec] = [
-    _spec("InputLayer", positional=("shape", "batch_size"), kind="input"),
+    _spec("InputLayer", positional=("shape", "batch_size"),
+          defaults={"shape": None, "batch_size": None, "batch_shape": None}, kind="input"),
     _spec("Dense", positional=("units", "activation", "use_bias"),
           defaults={"activation": None, "use_bias": True}, ranks=frozenset({2, 3, 4, 5}),
           expects="input with at least 2 dimensions (batch, features)", output=_dense,
@@ -568,7 +576,7 @@ _SPECS: List[LayerSpec] = [
     _spec("UpSampling2D", positional=("size", "data_format"),
           defaults={"size": (2, 2), "data_format": None}, ranks=frozenset({4}), expects=IMAGE,
           output=_upsampling(2), params=_zero),
-    _spec("Lambda", positional=("function", "output_shape"), output=_lambda),
+    _spec("Lambda", positional=("function", "output_shape"), defaults={"output_shape": None}, output=_lambda),
 ]
 
 # Permute's accepted rank depends on its ``dims``: checked in propagation, not declared here.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from shapelint.core.analysis import Analysis, Application, ModelCall
+from shapelint.core.layers import LayerConstruction
 from shapelint.core.shapes import Origin, Tensor, format_shape
 from shapelint.frameworks.data.arrays import ArrayVal
 from shapelint.frameworks.keras import catalog
@@ -33,7 +34,7 @@ MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", 
 # -- Keras values ---------------------------------------------------------------------------
 
 @dataclass(eq=False)
-class LayerVal(AbstractValue):
+class LayerVal(LayerConstruction, AbstractValue):
     """One construction of a catalogued Keras layer, with its literal arguments."""
 
     spec: Any  # catalog.LayerSpec
@@ -44,13 +45,6 @@ class LayerVal(AbstractValue):
     inner: Optional["LayerVal"] = None  # the layer wrapped by TimeDistributed / Bidirectional
     alias: str = ""  # the name it was called by, when not the class name (``Input``)
     extra_args: bool = False  # positional arguments beyond those the catalog names
-
-    def arg(self, name: str) -> Any:
-        if name in self.args:
-            return self.args[name]
-        if self.opaque:
-            return UNKNOWN
-        return self.spec.defaults.get(name)
 
     def given(self, name: str) -> bool:
         """Written in the call (even as ``None``: Keras 3 rejects ``batch_size=None`` too)."""

@@ -10,9 +10,10 @@ A size the analysis does not know is ``None`` and never disagrees with anything.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Optional, Tuple
 
+from shapelint.core.layers import LayerSpecBase
 from shapelint.core.shapes import Origin, product
 from shapelint.interp.values import UNKNOWN
 
@@ -92,10 +93,7 @@ RANK = "rank"  # the hypothesis' rank cannot enter the layer
 
 
 @dataclass(frozen=True)
-class TorchSpec:
-    name: str
-    positional: Tuple[str, ...]
-    defaults: Dict[str, Any] = field(default_factory=dict)
+class TorchSpec(LayerSpecBase):
     apply: Optional[Callable] = None  # (layer, hyp) -> Hyp | Mismatch | RANK; None: output unknown
     returns_state: bool = False  # RNNs return (output, state)
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from shapelint.core.layers import LayerConstruction
 from shapelint.core.rule import source_text
 from shapelint.core.shapes import Origin, product
 from shapelint.frameworks.torch import catalog as torch_catalog
@@ -29,7 +30,7 @@ ELEMENTWISE_METHODS = {"abs", "exp", "log", "sqrt", "neg", "square", "clamp", "c
 
 
 @dataclass(eq=False)
-class TorchLayerVal(AbstractValue):
+class TorchLayerVal(LayerConstruction, AbstractValue):
     """One construction of a catalogued ``torch.nn`` layer, with its literal arguments."""
 
     spec: Any  # torch_catalog.TorchSpec
@@ -37,13 +38,6 @@ class TorchLayerVal(AbstractValue):
     args: Dict[str, Any]
     opaque: bool = False
     functional: str = ""  # ``F.softmax(x, ...)``: the function called instead of a module
-
-    def arg(self, name: str) -> Any:
-        if name in self.args:
-            return self.args[name]
-        if self.opaque:
-            return UNKNOWN
-        return self.spec.defaults.get(name, UNKNOWN)
 
     @property
     def name(self) -> str:
