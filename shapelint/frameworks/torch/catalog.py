@@ -96,6 +96,8 @@ RANK = "rank"  # the hypothesis' rank cannot enter the layer
 class TorchSpec(LayerSpecBase):
     apply: Optional[Callable] = None  # (layer, hyp) -> Hyp | Mismatch | RANK; None: output unknown
     returns_state: bool = False  # RNNs return (output, state)
+    # (layer, bias, flags) -> trainable parameters, None when unknown; None: not modelled
+    params: Optional[Callable] = None
 
 
 def as_int(value) -> Optional[int]:
@@ -439,48 +441,56 @@ _RNN = ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropo
 
 def _specs():
     specs = [
-        TorchSpec("Linear", ("in_features", "out_features", "bias"), {"bias": True}, linear),
-        TorchSpec("Bilinear", ("in1_features", "in2_features", "out_features", "bias"), {"bias": True}, None),
+        TorchSpec("Linear", ("in_features", "out_features", "bias"), {"bias": True}, linear,
+                  params=_linear_params),
+        TorchSpec("Bilinear", ("in1_features", "in2_features", "out_features", "bias"), {"bias": True}, None,
+                  params=_bilinear_params),
         TorchSpec("LazyLinear", ("out_features",), {}, None),
-        TorchSpec("Embedding", ("num_embeddings", "embedding_dim", "padding_idx"), {}, embedding),
+        TorchSpec("Embedding", ("num_embeddings", "embedding_dim", "padding_idx"), {}, embedding,
+                  params=_embedding_params),
         TorchSpec("LayerNorm", ("normalized_shape", "eps", "elementwise_affine"), {"elementwise_affine": True},
-                  layer_norm),
-        TorchSpec("GroupNorm", ("num_groups", "num_channels", "eps", "affine"), {"affine": True}, group_norm),
-        TorchSpec("Flatten", ("start_dim", "end_dim"), {"start_dim": 1, "end_dim": -1}, flatten),
-        TorchSpec("Unflatten", ("dim", "unflattened_size"), {}, unflatten),
+                  layer_norm, params=_affine_params("normalized_shape", "elementwise_affine")),
+        TorchSpec("GroupNorm", ("num_groups", "num_channels", "eps", "affine"), {"affine": True}, group_norm,
+                  params=_affine_params("num_channels", "affine")),
+        TorchSpec("Flatten", ("start_dim", "end_dim"), {"start_dim": 1, "end_dim": -1}, flatten, params=_no_params),
+        TorchSpec("Unflatten", ("dim", "unflattened_size"), {}, unflatten, params=_no_params),
         TorchSpec("RNN", ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first",
                           "dropout", "bidirectional"),
-                  {"num_layers": 1, "batch_first": False, "bidirectional": False, "bias": True}, recurrent, True),
+                  {"num_layers": 1, "batch_first": False, "bidirectional": False, "bias": True}, recurrent, True,
+                  params=_recurrent_parameters),
         TorchSpec("LSTM", _RNN + ("proj_size",),
                   {"num_layers": 1, "batch_first": False, "bidirectional": False, "proj_size": 0, "bias": True},
-                  recurrent, True),
+                  recurrent, True, params=_recurrent_parameters),
         TorchSpec("GRU", _RNN, {"num_layers": 1, "batch_first": False, "bidirectional": False, "bias": True},
-                  recurrent, True),
+                  recurrent, True, params=_recurrent_parameters),
     ]
     for n in (1, 2, 3):
         specs += [
             TorchSpec(f"Conv{n}d", _CONV, {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True},
-                      conv(n)),
+                      conv(n), params=_conv_params(n, transposed=False)),
             TorchSpec(f"ConvTranspose{n}d", _CONV_T,
                       {"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1, "bias": True},
-                      conv(n, transposed=True)),
-            TorchSpec(f"BatchNorm{n}d", _NORM, {"affine": True}, batch_norm((2, 3) if n == 1 else (n + 2,))),
-            TorchSpec(f"InstanceNorm{n}d", _NORM, {"affine": False}, instance_norm(n)),
+                      conv(n, transposed=True), params=_conv_params(n, transposed=True)),
+            TorchSpec(f"BatchNorm{n}d", _NORM, {"affine": True}, batch_norm((2, 3) if n == 1 else (n + 2,)),
+                      params=_affine_params("num_features", "affine")),
+            TorchSpec(f"InstanceNorm{n}d", _NORM, {"affine": False}, instance_norm(n),
+                      params=_affine_params("num_features", "affine")),
             TorchSpec(f"MaxPool{n}d", ("kernel_size", "stride", "padding", "dilation", "return_indices",
                                        "ceil_mode"),
                       {"stride": None, "padding": 0, "dilation": 1, "return_indices": False,
-                       "ceil_mode": False}, pool(n, "max")),
+                       "ceil_mode": False}, pool(n, "max"), params=_no_params),
             TorchSpec(f"AvgPool{n}d", ("kernel_size", "stride", "padding", "ceil_mode"),
-                      {"stride": None, "padding": 0, "ceil_mode": False}, pool(n, "avg")),
-            TorchSpec(f"AdaptiveAvgPool{n}d", ("output_size",), {}, pool(n, "adaptive")),
+                      {"stride": None, "padding": 0, "ceil_mode": False}, pool(n, "avg"), params=_no_params),
+            TorchSpec(f"AdaptiveAvgPool{n}d", ("output_size",), {}, pool(n, "adaptive"), params=_no_params),
             TorchSpec(f"AdaptiveMaxPool{n}d", ("output_size", "return_indices"), {"return_indices": False},
-                      pool(n, "adaptive")),
-            TorchSpec(f"Dropout{n}d", ("p", "inplace"), {}, identity),
+                      pool(n, "adaptive"), params=_no_params),
+            TorchSpec(f"Dropout{n}d", ("p", "inplace"), {}, identity, params=_no_params),
         ]
     for name, positional in ACTIVATIONS.items():
-        specs.append(TorchSpec(name, positional, {}, identity))
+        specs.append(TorchSpec(name, positional, {}, identity,
+                               params=_prelu_params if name == "PReLU" else _no_params))
     for name in SOFTMAX_LAYERS:
-        specs.append(TorchSpec(name, ("dim",), {"dim": None}, identity))
+        specs.append(TorchSpec(name, ("dim",), {"dim": None}, identity, params=_no_params))
     return {spec.name: spec for spec in specs}
 
 
@@ -513,9 +523,8 @@ POOL_FUNCTIONS = {
 }
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty"}
 
-LAYERS: Dict[str, TorchSpec] = _specs()
-# GLU halves a dimension: its output is not modelled.
-LAYERS["GLU"] = TorchSpec("GLU", ("dim",), {}, None)
+# The catalog itself is built at the end of this module, once the parameter counts are defined.
+LAYERS: Dict[str, TorchSpec] = {}
 
 
 def lookup(name: str) -> Optional[TorchSpec]:
@@ -531,53 +540,61 @@ def _size_product(value) -> Optional[int]:
 
 
 def parameter_count(layer) -> Optional[int]:
-    """Trainable parameters of a torch layer built from literal arguments (None: unknown)."""
-    name, arg = layer.spec.name, layer.arg
-    if layer.opaque:
+    """Trainable parameters of a torch layer built from literal arguments (None: unknown), by
+    its catalog entry's ``params``."""
+    if layer.opaque or layer.spec.params is None:
         return None
-    flags = {k: arg(k) for k in ("bias", "affine", "elementwise_affine") if k in layer.spec.positional}
+    flags = {k: layer.arg(k) for k in ("bias", "affine", "elementwise_affine") if k in layer.spec.positional}
     if any(not isinstance(v, bool) for v in flags.values()):
         return None  # a flag given as something shapelint cannot read
-    bias = flags.get("bias", True)
-    if name in ACTIVATIONS or name in SOFTMAX_LAYERS or name in ("Flatten", "Unflatten") or "Pool" in name \
-            or name.startswith("Dropout"):
-        if name == "PReLU":
-            count = arg("num_parameters")
-            return 1 if count is UNKNOWN and "num_parameters" not in layer.args else as_int(count)
-        return 0
-    if name == "Linear":
-        n_in, n_out = as_int(arg("in_features")), as_int(arg("out_features"))
-        return None if None in (n_in, n_out) else n_in * n_out + (n_out if bias else 0)
-    if name == "Bilinear":
-        sizes = [as_int(arg(k)) for k in ("in1_features", "in2_features", "out_features")]
-        return None if None in sizes else sizes[0] * sizes[1] * sizes[2] + (sizes[2] if bias else 0)
-    if name.startswith(("Conv", "ConvTranspose")):
-        n = int(name[-2])
+    return layer.spec.params(layer, flags.get("bias", True), flags)
+
+
+def _no_params(layer, bias, flags) -> Optional[int]:
+    return 0
+
+
+def _prelu_params(layer, bias, flags) -> Optional[int]:
+    count = layer.arg("num_parameters")
+    return 1 if count is UNKNOWN and "num_parameters" not in layer.args else as_int(count)
+
+
+def _linear_params(layer, bias, flags) -> Optional[int]:
+    n_in, n_out = as_int(layer.arg("in_features")), as_int(layer.arg("out_features"))
+    return None if None in (n_in, n_out) else n_in * n_out + (n_out if bias else 0)
+
+
+def _bilinear_params(layer, bias, flags) -> Optional[int]:
+    sizes = [as_int(layer.arg(k)) for k in ("in1_features", "in2_features", "out_features")]
+    return None if None in sizes else sizes[0] * sizes[1] * sizes[2] + (sizes[2] if bias else 0)
+
+
+def _conv_params(n: int, transposed: bool):
+    def count(layer, bias, flags) -> Optional[int]:
+        arg = layer.arg
         c_in, c_out, groups = as_int(arg("in_channels")), as_int(arg("out_channels")), as_int(arg("groups"))
         kernel = _tuple(arg("kernel_size"), n)
-        if None in (c_in, c_out, groups) or kernel is None:
+        if None in (c_in, c_out, groups) or kernel is None or not groups:
             return None
-        per_group = c_out * (c_in // groups) if name.startswith("Conv") and "Transpose" not in name \
-            else c_in * (c_out // groups)
+        per_group = c_in * (c_out // groups) if transposed else c_out * (c_in // groups)
         return per_group * product(kernel) + (c_out if bias else 0)
-    if name.startswith(("BatchNorm", "InstanceNorm")):
-        channels = as_int(arg("num_features"))
-        return None if channels is None else (2 * channels if flags["affine"] else 0)
-    if name == "GroupNorm":
-        channels = as_int(arg("num_channels"))
-        return None if channels is None else (2 * channels if flags["affine"] else 0)
-    if name == "LayerNorm":
-        size = _size_product(arg("normalized_shape"))
-        return None if size is None else (2 * size if flags["elementwise_affine"] else 0)
-    if name == "Embedding":
-        rows, dim = as_int(arg("num_embeddings")), as_int(arg("embedding_dim"))
-        return None if None in (rows, dim) else rows * dim
-    if name in ("RNN", "LSTM", "GRU"):
-        return _recurrent_parameters(layer, bias)
-    return None
+    return count
 
 
-def _recurrent_parameters(layer, bias) -> Optional[int]:
+def _affine_params(size_arg: str, flag: str):
+    """Norm layers: a weight and a bias per channel (or per normalized element) when affine."""
+    def count(layer, bias, flags) -> Optional[int]:
+        size = _size_product(layer.arg(size_arg)) if size_arg == "normalized_shape" else as_int(layer.arg(size_arg))
+        return None if size is None else (2 * size if flags[flag] else 0)
+    return count
+
+
+def _embedding_params(layer, bias, flags) -> Optional[int]:
+    rows, dim = as_int(layer.arg("num_embeddings")), as_int(layer.arg("embedding_dim"))
+    return None if None in (rows, dim) else rows * dim
+
+
+def _recurrent_parameters(layer, bias, flags=None) -> Optional[int]:
     arg = layer.arg
     gates = {"RNN": 1, "LSTM": 4, "GRU": 3}[layer.spec.name]
     size_in, hidden, layers = as_int(arg("input_size")), as_int(arg("hidden_size")), as_int(arg("num_layers"))
@@ -592,3 +609,8 @@ def _recurrent_parameters(layer, bias) -> Optional[int]:
         one = gates * hidden * (width + out) + (2 * gates * hidden if bias else 0) + (hidden * proj if proj else 0)
         count += one * (2 if directions else 1)
     return count
+
+
+LAYERS.update(_specs())
+# GLU halves a dimension: its output is not modelled.
+LAYERS["GLU"] = TorchSpec("GLU", ("dim",), {}, None)
