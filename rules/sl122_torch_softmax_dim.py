@@ -1,5 +1,6 @@
 from shapelint.core.rule import Message, Rule
-from shapelint.frameworks.torch.catalog import SOFTMAX_LAYERS, as_int
+from shapelint.core.shapes import as_int
+from shapelint.frameworks.torch.catalog import SOFTMAX_LAYERS
 from shapelint.frameworks.torch.evidence import ImplicitSoftmaxDim, SoftmaxAcrossBatch
 from shapelint.frameworks.torch.model import TorchTensor
 

@@ -6,24 +6,26 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Tuple
 
 
-class _Unknown:
-    """A value the analysis cannot determine: every check that depends on it stays silent."""
-
-    _instance = None
+class Sentinel:
+    """A class with one instance, kept one across pickling (process pools, caches)."""
 
     def __new__(cls):
-        if cls._instance is None:
+        if "_instance" not in cls.__dict__:
             cls._instance = super().__new__(cls)
-        return cls._instance
+        return cls.__dict__["_instance"]
+
+    def __reduce__(self):
+        return (type(self), ())
+
+
+class _Unknown(Sentinel):
+    """A value the analysis cannot determine: every check that depends on it stays silent."""
 
     def __repr__(self) -> str:
         return "UNKNOWN"
 
     def __bool__(self) -> bool:  # guard against accidental truthiness tests
         raise TypeError("UNKNOWN has no truth value")
-
-    def __reduce__(self):
-        return (_Unknown, ())
 
 
 UNKNOWN = _Unknown()

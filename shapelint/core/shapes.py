@@ -10,20 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple, Union
 
+from shapelint.core.layers import Sentinel
 
-class _UnknownDim:
-    _instance = None
 
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+class _UnknownDim(Sentinel):
+    """A dimension the analysis does not know (shown as ``?``)."""
 
     def __repr__(self) -> str:
         return "?"
-
-    def __reduce__(self):
-        return (_UnknownDim, ())
 
 
 UNKNOWN_DIM = _UnknownDim()
@@ -34,6 +28,11 @@ Shape = Optional[Tuple[Dim, ...]]
 def is_known(dim: Dim) -> bool:
     """A concrete integer size."""
     return isinstance(dim, int) and not isinstance(dim, bool)
+
+
+def as_int(value: Any) -> Optional[int]:
+    """``value`` when it is an int (not a bool), else None: the one int test of shapelint."""
+    return value if is_known(value) else None
 
 
 def format_dim(dim: Dim) -> str:

@@ -110,7 +110,7 @@ def _broadcasts_into(small, big) -> bool:
     ``small`` (aligned on the right) is 1 or the same known size."""
     if len(small) > len(big):
         return False
-    return all(s == 1 and _int(s) or (_int(s) and _int(b) and s == b)
+    return all(s == 1 and is_known(s) or (is_known(s) and is_known(b) and s == b)
                for s, b in zip(reversed(small), reversed(big)))
 
 
@@ -120,7 +120,7 @@ def reduce_shape(shape: tuple, axis, keepdims) -> Optional[tuple]:
         return None
     if axis is None:
         return tuple(1 for _ in shape) if keepdims else ()
-    if not _int(axis) or not -len(shape) <= axis < len(shape):
+    if not is_known(axis) or not -len(shape) <= axis < len(shape):
         return None
     axis %= len(shape)
     return shape[:axis] + ((1,) if keepdims else ()) + shape[axis + 1:]
@@ -129,12 +129,8 @@ def reduce_shape(shape: tuple, axis, keepdims) -> Optional[tuple]:
 REDUCTIONS = {"mean", "std", "var", "sum", "max", "min", "median"}
 
 
-def _int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _dim(value):
-    if _int(value) and value >= 0:
+    if is_known(value) and value >= 0:
         return value
     if value is UNKNOWN or value is UNKNOWN_DIM:
         return UNKNOWN_DIM
@@ -143,7 +139,7 @@ def _dim(value):
 
 def _shape_arg(value, allow_minus_one: bool = False) -> Optional[tuple]:
     """A shape argument; unknown entries become ``UNKNOWN_DIM``."""
-    if _int(value):
+    if is_known(value):
         value = (value,)
     if isinstance(value, ListVal) and value.items is not None:
         value = tuple(value.items)
@@ -151,7 +147,7 @@ def _shape_arg(value, allow_minus_one: bool = False) -> Optional[tuple]:
         return None
     out = []
     for v in value:
-        if allow_minus_one and v == -1 and _int(v):
+        if allow_minus_one and v == -1 and is_known(v):
             out.append(-1)
             continue
         d = _dim(v)
@@ -271,7 +267,7 @@ def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
     elif name == "eye" and args and _dim(args[0]) is not None:
         cols = args[1] if len(args) > 1 else kwargs.get("M", args[0])
         shape = (_dim(args[0]), _dim(cols)) if _dim(cols) is not None else None
-    elif name == "arange" and len(args) == 1 and _int(args[0]) and not kwargs:
+    elif name == "arange" and len(args) == 1 and is_known(args[0]) and not kwargs:
         shape = (max(args[0], 0),)
     elif name in REDUCTIONS and len(args) in (1, 2) and isinstance(args[0], ArrayVal) \
             and set(kwargs) <= {"axis", "keepdims"}:
@@ -281,7 +277,7 @@ def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
         shape = _shape_of(args[0])
     elif name == "reshape" and len(args) >= 2:
         shape = reshape(_shape_of(args[0]), _shape_arg(args[1], allow_minus_one=True))
-    elif name == "expand_dims" and len(args) >= 2 and _int(args[1]) and _shape_of(args[0]) is not None:
+    elif name == "expand_dims" and len(args) >= 2 and is_known(args[1]) and _shape_of(args[0]) is not None:
         base = list(_shape_of(args[0]))
         axis = args[1] if args[1] >= 0 else len(base) + 1 + args[1]
         if 0 <= axis <= len(base):
@@ -298,7 +294,7 @@ def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
 def _join(name, arrays, axis) -> Optional[tuple]:
 
     items = sequence_items(arrays)
-    if not items or not _int(axis):
+    if not items or not is_known(axis):
         return None
     shapes = [_shape_of(a) for a in items]
     if any(s is None for s in shapes) or len({len(s) for s in shapes}) != 1:
@@ -330,7 +326,7 @@ def to_categorical(args, kwargs, node) -> Any:
         return UNKNOWN
     if shape and shape[-1] == 1 and len(shape) > 1:
         shape = shape[:-1]
-    width = classes if _int(classes) else UNKNOWN_DIM
+    width = classes if is_known(classes) else UNKNOWN_DIM
     return ArrayVal(tuple(shape) + (width,), node, "to_categorical")
 
 
@@ -351,7 +347,7 @@ def index_shape(shape: tuple, index) -> Optional[tuple]:
             out.append(UNKNOWN_DIM)
             continue
         if isinstance(part, slice):
-            if is_known(dim) and all(p is None or _int(p) for p in (part.start, part.stop, part.step)) \
+            if is_known(dim) and all(p is None or is_known(p) for p in (part.start, part.stop, part.step)) \
                     and part.step != 0:
                 out.append(len(range(*part.indices(dim))))
             elif part == slice(None, None, None):
@@ -413,7 +409,7 @@ def dataset_method(dataset: DatasetVal, name: str, args, kwargs, node) -> Any:
             return UNKNOWN  # batches of batches: not modelled
         size = args[0] if args else kwargs.get("batch_size")
         element = dataset.element if name == "batch" else None  # padding changes the shapes
-        return DatasetVal(element=element, batch=size if _int(size) else UNKNOWN,
+        return DatasetVal(element=element, batch=size if is_known(size) else UNKNOWN,
                           node=dataset.node, samples=dataset.samples, batched_at=node, source=dataset,
                           what=dataset.what)
     if name == "unbatch":
@@ -436,7 +432,7 @@ def batch_shapes(value) -> Optional[tuple]:
     element = value.element
     if not isinstance(element, tuple):
         return None
-    batch = value.batch if _int(value.batch) else UNKNOWN_DIM
+    batch = value.batch if is_known(value.batch) else UNKNOWN_DIM
     if element and all(isinstance(e, tuple) or e is None for e in element):
         if not isinstance(element[0], tuple) or len(element) > 3:
             return None
@@ -469,7 +465,7 @@ def _size_pair(value, default) -> Optional[tuple]:
         return default
     if isinstance(value, ListVal) and value.items is not None:
         value = tuple(value.items)
-    if isinstance(value, tuple) and len(value) == 2 and all(_int(v) and v > 0 for v in value):
+    if isinstance(value, tuple) and len(value) == 2 and all(is_known(v) and v > 0 for v in value):
         return value
     return None
 
@@ -524,7 +520,7 @@ def flow_from_directory(args, kwargs, node, what="flow_from_directory") -> Any:
         else None
     batch = given.get("batch_size", 32)
     mode = given.get("class_mode", "categorical")
-    if size is None or channels is None or not (_int(batch) and batch > 0):
+    if size is None or channels is None or not (is_known(batch) and batch > 0):
         return UNKNOWN
     classes = sequence_items(given.get("classes")) if given.get("classes") is not None else None
     x = size + (channels,)
@@ -548,7 +544,7 @@ def flow(args, kwargs, node) -> Any:
         return UNKNOWN
     given.update(kwargs)
     x, y, batch = given.get("x"), given.get("y"), given.get("batch_size", 32)
-    if not isinstance(x, ArrayVal) or len(x.shape) != 4 or not (_int(batch) and batch > 0):
+    if not isinstance(x, ArrayVal) or len(x.shape) != 4 or not (is_known(batch) and batch > 0):
         return UNKNOWN
     if x.shape[-1] not in (1, 3, 4):
         return UNKNOWN  # Keras warns and may read another axis as channels
@@ -577,7 +573,7 @@ def directory_dataset(name, args, kwargs, opaque, node) -> Any:
     batch = given.get("batch_size", 32)
     if batch is None:
         return UNKNOWN  # unbatched: elements are single samples (SL133's business, not modelled)
-    if not (_int(batch) and batch > 0) or not _channels_last(given):
+    if not (is_known(batch) and batch > 0) or not _channels_last(given):
         return UNKNOWN
     if text:
         x = ()

@@ -289,20 +289,17 @@ def cropping_pairs(layer, rank: int) -> Optional[Tuple[Tuple[int, int], ...]]:
     """``cropping`` as one (before, after) pair of ints per spatial axis, or None."""
     crop = layer.arg("cropping")
 
-    def is_int(v):
-        return isinstance(v, int) and not isinstance(v, bool)
-
-    if is_int(crop):
+    if is_known(crop):
         return ((crop, crop),) * rank
     if not isinstance(crop, (tuple, list)):
         return None
     if rank == 1:
-        return ((crop[0], crop[1]),) if len(crop) == 2 and all(is_int(c) for c in crop) else None
+        return ((crop[0], crop[1]),) if len(crop) == 2 and all(is_known(c) for c in crop) else None
     if len(crop) != rank:
         return None
-    if all(is_int(c) for c in crop):
+    if all(is_known(c) for c in crop):
         return tuple((c, c) for c in crop)
-    if all(isinstance(c, (tuple, list)) and len(c) == 2 and all(is_int(x) for x in c) for c in crop):
+    if all(isinstance(c, (tuple, list)) and len(c) == 2 and all(is_known(x) for x in c) for c in crop):
         return tuple((c[0], c[1]) for c in crop)
     return None
 

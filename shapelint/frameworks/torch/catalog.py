@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from shapelint.core.layers import LayerSpecBase
-from shapelint.core.shapes import Origin, product
+from shapelint.core.shapes import Origin, as_int, product
 from shapelint.interp.values import UNKNOWN
 
 MAX_RANK = 8  # input ranks tried for a tensor of unknown rank (1..MAX_RANK)
@@ -98,12 +98,6 @@ class TorchSpec(LayerSpecBase):
     returns_state: bool = False  # RNNs return (output, state)
     # (layer, bias, flags) -> trainable parameters, None when unknown; None: not modelled
     params: Optional[Callable] = None
-
-
-def as_int(value) -> Optional[int]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
 
 
 def describe(layer) -> str:

@@ -16,9 +16,9 @@ import libcst as cst
 
 from shapelint.core.layers import LayerConstruction
 from shapelint.core.rule import source_text
-from shapelint.core.shapes import Origin, product
+from shapelint.core.shapes import Origin, as_int, product
 from shapelint.frameworks.torch import catalog as torch_catalog
-from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch, as_int, unknown_hyp
+from shapelint.frameworks.torch.catalog import RANK, Hyp, Mismatch, unknown_hyp
 from shapelint.interp.syntax import literal_int
 from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
 

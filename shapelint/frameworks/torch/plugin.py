@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import partial
 
 from shapelint.core.rule import source_text
+from shapelint.core.shapes import as_int
 from shapelint.frameworks import names
 from shapelint.frameworks.data.arrays import UNKNOWN_DIM, literal_shape
 from shapelint.frameworks.torch import catalog as torch_catalog
 from shapelint.frameworks.torch import model as torch_model
-from shapelint.frameworks.torch.catalog import as_int
 from shapelint.frameworks.torch.model import TorchTensor
 from shapelint.frameworks.torch.modules import (
     OrderedDictVal,
