@@ -120,7 +120,7 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
     except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a parser bug: SL003
         return _filter(analysis_failed(path, exc, config), source, path, config)
     try:
-        return _lint_module(module, source, path, config)
+        return _filter(_lint_module(module, source, path, config), source, path, config)
     except Exception as exc:  # noqa: BLE001 - one file's failure is one diagnostic, the run goes on
         return _filter(analysis_failed(path, exc, config), source, path, config)
 
@@ -135,9 +135,12 @@ def _lint_the_rest(source: str, path: str, config: Config, error: Diagnostic) ->
         return [error]
     try:
         module = cst.parse_module(repaired.text)
-        found = _lint_module(module, repaired.text, path, config)
     except Exception:  # noqa: BLE001 - the repair did not give LibCST a module: the SL001 stays
         return [error]
+    try:
+        found = _lint_module(module, repaired.text, path, config)
+    except Exception as exc:  # noqa: BLE001 - a crash on the rest is said, as on any file
+        return [error] + analysis_failed(path, exc, config)
     line, column, reason = repaired.errors[0]
     lines = sorted(repaired.lines)
     skipped = f"line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}"
@@ -148,7 +151,7 @@ def _lint_the_rest(source: str, path: str, config: Config, error: Diagnostic) ->
 
 
 def _lint_module(module: cst.Module, source: str, path: str, config: Config) -> List[Diagnostic]:
-    """``lint_source`` once the file is parsed."""
+    """The rules' findings on a parsed file (noqa and selection are applied by the caller)."""
     analysis = analyse(module, config, source)
     locator = Locator(module)
     diagnostics: List[Diagnostic] = []
@@ -168,7 +171,7 @@ def _lint_module(module: cst.Module, source: str, path: str, config: Config) -> 
                                           locator.start(finding.node), locator.end(finding.node),
                                           related, probe=_probe(finding, config) if config.confirm else None,
                                           fix=fix, args=message.args if isinstance(message, Message) else ()))
-    return _filter(diagnostics, source, path, config)
+    return diagnostics
 
 
 def _probe(finding, config: Config):
