@@ -28,7 +28,8 @@ MODEL_METHODS_PURE = {
 }
 # Methods of a model the training rules judge: recorded as ``ModelCall``.
 MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
-               "reset_states", "fit_generator", "evaluate_generator", "predict_generator"}
+               "reset_states", "fit_generator", "evaluate_generator", "predict_generator",
+               "predict_classes", "predict_proba"}
 
 
 # -- Keras values ---------------------------------------------------------------------------
