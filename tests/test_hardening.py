@@ -462,3 +462,40 @@ def test_file_names_that_are_not_utf8_or_hold_a_newline(tmp_path):
     assert all(line.startswith(("bad\\xff.py:", "two\\nlines.py:")) for line in text.stdout.splitlines())
     assert len(text.stdout.splitlines()) == 4
     assert display_path("plain/é.py") == "plain/é.py"
+
+
+HUGE_MODEL = """\
+from keras.models import Sequential
+from keras.layers import LSTM, Dense
+
+model = Sequential()
+model.add(Dense(8000, input_shape=(8000,)))
+model.add(Dense(8000))
+model.add(LSTM(4))  # the finding: 2-D input; building the Dense layers first needs 512 MB
+"""
+
+
+@pytest.mark.tensorflow
+def test_confirmation_has_a_memory_ceiling(monkeypatch):
+    """A model too large for the worker's memory budget fails fast inside the worker (its
+    address space is capped) and the finding stays, unconfirmed, with the reason; the
+    verdict is not a crash of the run."""
+    monkeypatch.setenv("SHAPELINT_CONFIRM_MEMORY_MB", "200")
+    [diag] = [d for d in lint_source(HUGE_MODEL, "huge.py") if d.code == "SL101"]
+    [checked] = confirm([diag], use_cache=False)
+    assert checked.verdict == UNCONFIRMED
+    assert "too large to build" in checked.tf_message
+
+
+def test_the_worker_caps_its_address_space():
+    """The cap is what the process already uses plus the budget, and it is really set."""
+    code = ("import os, resource; os.environ['SHAPELINT_CONFIRM_MEMORY_MB'] = '100'\n"
+            "from shapelint.confirm.worker import limit_memory\n"
+            "cap = limit_memory()\n"
+            "print(cap, resource.getrlimit(resource.RLIMIT_AS)[0])\n"
+            "try:\n    b = bytearray(300 * 2**20)\n    print('allocated')\n"
+            "except MemoryError:\n    print('MemoryError')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.split()
+    cap, soft, outcome = int(out[0]), int(out[1]), out[2]
+    assert cap > 100 * 2**20 and soft == cap
+    assert outcome == "MemoryError"

@@ -280,6 +280,9 @@ def excerpt(error: str, expect) -> str:
 
 def judge(probe: Probe, result: dict) -> Tuple[str, str]:
     framework = "PyTorch" if probe.framework == "torch" else "TensorFlow"
+    if result.get("out_of_memory"):
+        return UNCONFIRMED, "model too large to build within the confirmation's memory limit " \
+                            "(SHAPELINT_CONFIRM_MEMORY_MB)"
     if "import_error" in result:
         return UNCONFIRMED, f"cannot import {'PyTorch' if probe.framework == 'torch' else 'Keras'} " \
                             f"for the check: {result['import_error']}"
@@ -345,6 +348,8 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        # Few malloc arenas: their reserved address space would count against the memory cap.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         env.update({"TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_HOME": workdir, "CUDA_VISIBLE_DEVICES": "",
                     "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
                     "TF_USE_LEGACY_KERAS": "0"})
@@ -451,7 +456,7 @@ def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,
                 continue
             verdict = judge(probe, result)
             verdicts[job["id"]] = verdict
-            if verdict[0] != UNCONFIRMED or "different error" in verdict[1]:
+            if verdict[0] != UNCONFIRMED or "different error" in verdict[1] or result.get("out_of_memory"):
                 cache.put(probe, installed.version(probe), verdict)
         cache.save()
     versions = {"keras": installed.tensorflow}

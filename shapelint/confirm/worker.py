@@ -13,6 +13,48 @@ import sys
 import time
 import warnings
 
+# Memory a confirmation may use beyond what the imports took (address space, MiB); a model
+# too large for it fails with an out-of-memory error instead of exhausting the machine.
+DEFAULT_BUDGET_MB = 3072
+# What a job raises when it hits the ceiling.
+OUT_OF_MEMORY = ("MemoryError", "ResourceExhaustedError", "OutOfMemoryError", "std::bad_alloc")
+
+
+def _address_space() -> int:
+    """This process's current virtual size in bytes (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory() -> int:
+    """Cap the address space at what the imports use plus the budget
+    (``SHAPELINT_CONFIRM_MEMORY_MB``, 0 for no cap); returns the cap in bytes, 0 if none."""
+    try:
+        import resource
+    except ImportError:  # not on this platform: no ceiling
+        return 0
+    try:
+        budget = int(os.environ.get("SHAPELINT_CONFIRM_MEMORY_MB", DEFAULT_BUDGET_MB))
+    except ValueError:
+        budget = DEFAULT_BUDGET_MB
+    used = _address_space()
+    if budget <= 0 or not used:
+        return 0
+    cap = used + budget * 2**20
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft != resource.RLIM_INFINITY and soft < cap:
+            return soft
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        return 0
+    return cap
+
 
 def _load(flavour):
     if flavour == "torch":
@@ -40,7 +82,9 @@ def main() -> int:
             modules[flavour] = _load(flavour)
         except ImportError:
             pass  # reported per job below
-    sys.stdout.write(json.dumps({"import_seconds": round(time.perf_counter() - started, 3)}) + "\n")
+    cap = limit_memory()
+    sys.stdout.write(json.dumps({"import_seconds": round(time.perf_counter() - started, 3),
+                                 "memory_cap": cap}) + "\n")
     for job in jobs:
         started = time.perf_counter()
         try:
@@ -63,7 +107,10 @@ def main() -> int:
         except ImportError as exc:
             result = {"ok": False, "import_error": f"{type(exc).__name__}: {exc}"}
         except BaseException as exc:  # noqa: BLE001 - every failure is the measured fact
-            result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            error = f"{type(exc).__name__}: {exc}"
+            result = {"ok": False, "error": error}
+            if any(sign in error[:300] for sign in OUT_OF_MEMORY):
+                result["out_of_memory"] = True
         result["id"] = job["id"]
         result["seconds"] = round(time.perf_counter() - started, 4)
         sys.stdout.write(json.dumps(result) + "\n")
