@@ -16,11 +16,15 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import queue
 import re
+import shutil
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple, Union
@@ -333,28 +337,51 @@ _RUNNING: set = set()
 
 def stop_workers() -> None:
     """Kill and reap every confirmation worker (the language server's shutdown, a SIGTERM);
-    each ``run_worker`` then returns at once and removes its temporary folder."""
+    each ``run_worker`` then returns at once and removes its temporary folder, and the warm
+    worker, if any, is stopped and its folder removed."""
     for proc in list(_RUNNING):
         try:
             proc.kill()
         except OSError:
             pass
+    if _WARM is not None:
+        _WARM.stop()
+
+
+def _worker_env(workdir: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    # Few malloc arenas: their reserved address space would count against the memory cap.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    env.update({"TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_HOME": workdir, "CUDA_VISIBLE_DEVICES": "",
+                "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
+                "TF_USE_LEGACY_KERAS": "0"})
+    return env
+
+
+def _collect(lines: Iterable[str], results: dict) -> None:
+    """Results by job id (and ``import_seconds``) from the worker's output lines."""
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(item, dict) and "id" in item:
+            results[item["id"]] = item
+        elif isinstance(item, dict) and "import_seconds" in item:
+            results["import_seconds"] = item["import_seconds"]
 
 
 def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optional[str]]:
     """Run the jobs in one TensorFlow process; returns results by id (and, under the key
-    ``"import_seconds"``, how long importing Keras took) and a failure, if any."""
+    ``"import_seconds"``, how long importing Keras took) and a failure, if any.  With a warm
+    worker in use (``use_warm_worker``), the jobs go to it."""
+    if _WARM is not None:
+        return _WARM.run(jobs, timeout)
     with tempfile.TemporaryDirectory(prefix="shapelint-confirm-") as workdir:
-        env = dict(os.environ)
-        package_root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        # Few malloc arenas: their reserved address space would count against the memory cap.
-        env.setdefault("MALLOC_ARENA_MAX", "2")
-        env.update({"TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_HOME": workdir, "CUDA_VISIBLE_DEVICES": "",
-                    "KERAS_BACKEND": "tensorflow", "PYTHONDONTWRITEBYTECODE": "1",
-                    "TF_USE_LEGACY_KERAS": "0"})
-        proc = subprocess.Popen([sys.executable, "-m", "shapelint.confirm.worker"], cwd=workdir, env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        proc = subprocess.Popen([sys.executable, "-m", "shapelint.confirm.worker"], cwd=workdir,
+                                env=_worker_env(workdir), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         failure = None
         _RUNNING.add(proc)
@@ -369,20 +396,121 @@ def run_worker(jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optio
                 proc.kill()
                 proc.wait()
             _RUNNING.discard(proc)
-        results = {}
-        for line in out.splitlines():
-            try:
-                item = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(item, dict) and "id" in item:
-                results[item["id"]] = item
-            elif isinstance(item, dict) and "import_seconds" in item:
-                results["import_seconds"] = item["import_seconds"]
+        results: dict = {}
+        _collect(out.splitlines(), results)
         if failure is None and proc.returncode != 0:
             last = (err or "").strip().splitlines()[-1:] or ["no output"]
             failure = f"the confirmation worker failed: {last[0]}"
         return results, failure
+
+
+class WarmWorker:
+    """One long-lived worker process (``python -m shapelint.confirm.worker --serve``) that
+    keeps TensorFlow / PyTorch imported between confirmations: the language server's, where
+    every edit asks for verdicts again.  One batch at a time; a timeout or a crash kills the
+    process, and the next batch starts a new one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: Optional[subprocess.Popen] = None
+        self._lines: "queue.Queue[Optional[str]]" = queue.Queue()
+        self._workdir: Optional[str] = None
+        self.starts = 0  # how many processes were started (tests, logs)
+
+    def _start(self) -> subprocess.Popen:
+        self._workdir = tempfile.mkdtemp(prefix="shapelint-confirm-")
+        stderr = open(os.path.join(self._workdir, "stderr.log"), "w")  # noqa: SIM115 - the child owns it
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "shapelint.confirm.worker", "--serve"],
+                                    cwd=self._workdir, env=_worker_env(self._workdir), stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1)
+        finally:
+            stderr.close()
+        self._lines = lines = queue.Queue()
+
+        def pump(stream=proc.stdout) -> None:
+            for line in stream:
+                lines.put(line)
+            lines.put(None)  # end of output: the process is gone
+
+        threading.Thread(target=pump, name="shapelint-warm-worker", daemon=True).start()
+        self._proc = proc
+        self.starts += 1
+        return proc
+
+    def _stderr_tail(self) -> str:
+        try:
+            with open(os.path.join(self._workdir or "", "stderr.log")) as log:
+                last = log.read().strip().splitlines()[-1:]
+        except OSError:
+            last = []
+        return last[0] if last else "no output"
+
+    def run(self, jobs: List[dict], timeout: float) -> Tuple[Dict[int, dict], Optional[str]]:
+        with self._lock:
+            proc = self._proc if self._proc is not None and self._proc.poll() is None else None
+            if proc is None:
+                self._kill()
+                proc = self._start()
+            results: dict = {}
+            try:
+                assert proc.stdin is not None
+                proc.stdin.write(json.dumps(jobs) + "\n")
+                proc.stdin.flush()
+            except (OSError, ValueError):
+                failure = f"the confirmation worker failed: {self._stderr_tail()}"
+                self._kill()
+                return results, failure
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    self._kill()
+                    return results, f"{TIMED_OUT} after {timeout:.0f} s"
+                if line is None:
+                    failure = f"the confirmation worker failed: {self._stderr_tail()}"
+                    self._kill()
+                    return results, failure
+                if '"batch_done"' in line:
+                    return results, None
+                _collect([line], results)
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                with contextlib.suppress(OSError, ValueError):
+                    if stream is not None:
+                        stream.close()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def stop(self) -> None:
+        """Kill the process (a running batch returns with a failure) and remove its folder."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(OSError):
+                proc.kill()
+        with self._lock:
+            self._kill()
+
+
+_WARM: Optional[WarmWorker] = None
+
+
+def use_warm_worker(enabled: bool = True) -> Optional[WarmWorker]:
+    """Route every later confirmation of this process to one long-lived worker (or back to
+    one worker per run); returns the warm worker, if any."""
+    global _WARM
+    if not enabled and _WARM is not None:
+        _WARM.stop()
+    _WARM = WarmWorker() if enabled else None
+    return _WARM
 
 
 def confirm(diagnostics: List[Diagnostic], *, use_cache: bool = True,

@@ -70,21 +70,16 @@ def _load(flavour):
     return keras
 
 
-def main() -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    jobs = json.load(sys.stdin)
-    import numpy as np
-
-    modules = {}
-    started = time.perf_counter()
+def _load_flavours(jobs, modules) -> None:
     for flavour in sorted({_flavour(job) for job in jobs}, key=str):
-        try:
-            modules[flavour] = _load(flavour)
-        except ImportError:
-            pass  # reported per job below
-    cap = limit_memory()
-    sys.stdout.write(json.dumps({"import_seconds": round(time.perf_counter() - started, 3),
-                                 "memory_cap": cap}) + "\n")
+        if flavour not in modules:
+            try:
+                modules[flavour] = _load(flavour)
+            except ImportError:
+                pass  # reported per job
+
+
+def _run_jobs(jobs, modules, np) -> None:
     for job in jobs:
         started = time.perf_counter()
         try:
@@ -111,9 +106,66 @@ def main() -> int:
             result = {"ok": False, "error": error}
             if any(sign in error[:300] for sign in OUT_OF_MEMORY):
                 result["out_of_memory"] = True
-        result["id"] = job["id"]
+        result["id"] = job.get("id")
         result["seconds"] = round(time.perf_counter() - started, 4)
         sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+
+
+def main() -> int:
+    """One batch: a JSON list of jobs on standard input, one result line per job."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    jobs = json.load(sys.stdin)
+    import numpy as np
+
+    modules: dict = {}
+    started = time.perf_counter()
+    _load_flavours(jobs, modules)
+    cap = limit_memory()
+    sys.stdout.write(json.dumps({"import_seconds": round(time.perf_counter() - started, 3),
+                                 "memory_cap": cap}) + "\n")
+    _run_jobs(jobs, modules, np)
+    return 0
+
+
+def _fresh_session(modules) -> None:
+    """Forget the models of earlier batches: frees their memory, and layer names
+    (``lstm_1``) in error messages start again as in a new process."""
+    for flavour, module in modules.items():
+        if flavour == "torch":
+            continue
+        try:
+            module.backend.clear_session()
+        except Exception:  # noqa: BLE001 - a stale session only costs memory
+            pass
+
+
+def serve() -> int:
+    """A warm worker (the language server's): one JSON list of jobs per input line, answered
+    by one line per job and then ``{"batch_done": true}``; the imports are paid once."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import numpy as np
+
+    modules: dict = {}
+    capped = False
+    for line in sys.stdin:
+        try:
+            jobs = json.loads(line)
+        except ValueError:
+            jobs = None
+        if not isinstance(jobs, list):
+            sys.stdout.write(json.dumps({"batch_done": True, "error": "not a list of jobs"}) + "\n")
+            sys.stdout.flush()
+            continue
+        started = time.perf_counter()
+        _load_flavours(jobs, modules)
+        if not capped:
+            capped = True
+            limit_memory()
+        sys.stdout.write(json.dumps({"import_seconds": round(time.perf_counter() - started, 3)}) + "\n")
+        _fresh_session(modules)
+        _run_jobs(jobs, modules, np)
+        sys.stdout.write(json.dumps({"batch_done": True}) + "\n")
         sys.stdout.flush()
     return 0
 
@@ -131,4 +183,4 @@ def _jsonable(value):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(serve() if sys.argv[1:] == ["--serve"] else main())
