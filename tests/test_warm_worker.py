@@ -71,3 +71,24 @@ def test_stop_kills_the_process_and_removes_its_folder(warm):
     assert proc.poll() is None and os.path.isdir(folder)
     confirm_module.stop_workers()
     assert proc.poll() is not None and not os.path.exists(folder)
+
+
+@pytest.mark.torch
+def test_the_process_is_recycled_after_max_probes(warm):
+    warm.max_probes = 2
+    run_worker([_job("import os\n__result__ = os.getpid()", 1)], timeout=60)
+    first = warm._proc.pid
+    run_worker([_job("import os\n__result__ = os.getpid()", 2)], timeout=60)  # the second probe: recycled
+    assert warm._proc is None
+    results, _ = run_worker([_job("import os\n__result__ = os.getpid()", 3)], timeout=60)
+    assert results[3]["value"] != first and warm.starts == 2
+
+
+@pytest.mark.torch
+def test_prewarm_imports_before_the_first_probe(warm):
+    warm.prewarm(("torch",))
+    assert warm.starts == 1 and warm._proc.poll() is None
+    started = time.perf_counter()
+    results, failure = run_worker([_job("import torch\n__result__ = int(torch.zeros(3).numel())")], timeout=60)
+    assert failure is None and results[1]["value"] == 3
+    assert results["import_seconds"] < 0.5 and time.perf_counter() - started < 5

@@ -408,9 +408,12 @@ class WarmWorker:
     """One long-lived worker process (``python -m shapelint.confirm.worker --serve``) that
     keeps TensorFlow / PyTorch imported between confirmations: the language server's, where
     every edit asks for verdicts again.  One batch at a time; a timeout or a crash kills the
-    process, and the next batch starts a new one."""
+    process, and the next batch starts a new one; so does a process that has run
+    ``max_probes`` programs (recycled, so that what they leave behind cannot accumulate)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_probes: int = 500) -> None:
+        self.max_probes = max_probes
+        self._probes = 0
         self._lock = threading.Lock()
         self._proc: Optional[subprocess.Popen] = None
         self._lines: "queue.Queue[Optional[str]]" = queue.Queue()
@@ -435,8 +438,15 @@ class WarmWorker:
 
         threading.Thread(target=pump, name="shapelint-warm-worker", daemon=True).start()
         self._proc = proc
+        self._probes = 0
         self.starts += 1
         return proc
+
+    def prewarm(self, frameworks: Iterable[str] = ("keras",), keras: int = 3) -> None:
+        """Start the process and import the frameworks now (the server calls this in the
+        background after the first document opens), so the first verdict does not wait."""
+        jobs = [{"id": f"warm-{name}", "program": "", "framework": name, "keras": keras} for name in frameworks]
+        self.run(jobs, timeout=300)
 
     def _stderr_tail(self) -> str:
         try:
@@ -473,6 +483,9 @@ class WarmWorker:
                     self._kill()
                     return results, failure
                 if '"batch_done"' in line:
+                    self._probes += len(jobs)
+                    if self._probes >= self.max_probes:
+                        self._kill()
                     return results, None
                 _collect([line], results)
 
