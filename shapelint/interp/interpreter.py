@@ -21,6 +21,7 @@ from typing import Any, Iterable, List, Optional
 import libcst as cst
 
 from shapelint.interp import operators, syntax
+from shapelint.interp.classes import UserClassVal
 from shapelint.interp.journal import BREAK, NORMAL, RAISE, RETURN, Journal
 from shapelint.interp.plugins import HandlerTable, Plugin, default_plugins
 from shapelint.interp.scope import Frame, Scope, bind_import, call_builtin, call_scope, iteration_values
@@ -223,6 +224,8 @@ class Interpreter:
                 if record is not None:
                     frame.scope.bind(node.name.value, record)
                     return NORMAL
+            if cls is None and not node.decorators and all(b == QualName("builtins.object") for b in bases):
+                cls = UserClassVal(node)  # a plain class: followed through its instances
         for stmt in syntax.body(node):
             if isinstance(stmt, cst.FunctionDef):
                 if cls is not None and not stmt.decorators:

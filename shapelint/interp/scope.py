@@ -65,7 +65,7 @@ class Scope:
 BUILTINS: Dict[str, Any] = {
     name: QualName(f"builtins.{name}")
     for name in ("range", "len", "int", "tuple", "list", "min", "max", "abs", "sum", "setattr", "delattr",
-                 *PURE_BUILTINS)
+                 "object", *PURE_BUILTINS)
 }
 BUILTINS.update({"True": True, "False": False, "None": None})
 

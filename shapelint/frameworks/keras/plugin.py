@@ -8,8 +8,9 @@ from shapelint.core.shapes import UNKNOWN_DIM, Tensor
 from shapelint.frameworks import names
 from shapelint.frameworks.keras import catalog, propagate
 from shapelint.frameworks.keras.propagate import FunctionalModelVal, SequentialVal, make_layer
+from shapelint.frameworks.keras.subclass import KerasModelClassVal
 from shapelint.interp.plugins import Plugin
-from shapelint.interp.values import UNKNOWN, sequence_items
+from shapelint.interp.values import UNKNOWN, QualName, sequence_items
 
 
 def _keras(meaning, interp) -> int:
@@ -92,6 +93,15 @@ class KerasPlugin(Plugin):
 
     def star_exports(self, module):
         return names.keras_star_exports(module)
+
+    def class_def(self, interp, node, bases, frame):
+        """``class M(keras.Model)`` (its only base): followed through its instances."""
+        if len(bases) != 1 or not isinstance(bases[0], QualName) or node.decorators:
+            return None
+        meaning = names.meaning(bases[0].name)
+        if meaning is None or meaning.kind != "model" or meaning.name != "Model":
+            return None
+        return KerasModelClassVal(node, keras=_keras(meaning, interp))
 
     def snippet_names(self):
         pasted = {"keras": "keras", "tf": "tensorflow", "layers": "keras.layers", "models": "keras.models",

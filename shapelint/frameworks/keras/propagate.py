@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 from shapelint.core.analysis import Analysis, Application, ModelCall
 from shapelint.core.layers import LayerConstruction
 from shapelint.core.shapes import Origin, Tensor, format_shape
-from shapelint.frameworks.data.arrays import ArrayVal
+from shapelint.frameworks.data.arrays import ArrayVal, batch_shapes
 from shapelint.frameworks.keras import catalog
 from shapelint.frameworks.keras.catalog import dim_of, shape_of
 from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
@@ -30,6 +30,8 @@ MODEL_METHODS_PURE = {
 MODEL_CALLS = {"fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
                "reset_states", "fit_generator", "evaluate_generator", "predict_generator",
                "predict_classes", "predict_proba"}
+# The calls that feed a model data: the first of them builds a model that declares no input.
+DATA_CALLS = MODEL_CALLS - {"reset_states"}
 
 
 # -- Keras values ---------------------------------------------------------------------------
@@ -67,6 +69,11 @@ class LayerVal(LayerConstruction, AbstractValue):
 
     # -- what the interpreter asks --
     def call(self, interp, args, kwargs, opaque, node, frame):
+        inputs = catalog.call_inputs(self, args, kwargs, opaque)  # mha(query, value), return_attention_scores
+        if inputs is UNKNOWN:
+            return UNKNOWN
+        if inputs is not None:
+            return apply_layer(interp.analysis, self, [as_tensor(v) for v in inputs], node)
         return apply_layer_call(interp.analysis, self, args, node)
 
     def attribute(self, interp, name, node, frame):
@@ -127,8 +134,36 @@ class SequentialVal(_Model):
     input: Any = None  # Tensor fed to the first layer, when known
     output: Any = None  # Tensor after the last layer
     uncertain: bool = False  # mutated where shapelint could not follow
+    # Deferred build: the model declares no input, and its first call or data call has
+    # happened (it built the model when its input was known; else nothing is ever known).
+    decided: bool = False
+
+    def call(self, interp, args, kwargs, opaque, node, frame):
+        value = args[0] if args else UNKNOWN
+        if self.deferred():
+            interp.touch(self)
+            self.decided = True
+            root = call_root(value, node)
+            if root is None:
+                return Tensor(None)
+            propagate_from(interp.analysis, self, root)
+            return Tensor(None if self.output is None else self.output.shape, Origin(node, "the nested model"))
+        return super().call(interp, args, kwargs, opaque, node, frame)
+
+    def deferred(self) -> bool:
+        """Not built yet, and built by its first call or data: no layer declares its input."""
+        if self.decided or self.uncertain or (self.input is not None and self.input.shape is not None):
+            return False
+        first = self.entries[0] if self.entries else None
+        return isinstance(first, LayerVal) and first.spec.kind != "input" and declared_input(first) is None
 
     def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if name in DATA_CALLS and self.deferred():
+            interp.touch(self)
+            self.decided = True
+            root = data_root(name, args, kwargs, node)
+            if root is not None:
+                propagate_from(interp.analysis, self, root)
         if name == "add" and args and not opaque:
             interp.touch(self)
             sequential_add(interp.analysis, self, args[0], node)
@@ -151,10 +186,10 @@ class SequentialVal(_Model):
         interp.make_uncertain(self)
 
     def state(self):
-        return (tuple(self.entries), self.input, self.output, self.uncertain)
+        return (tuple(self.entries), self.input, self.output, self.uncertain, self.decided)
 
     def set_state(self, state):
-        entries, self.input, self.output, self.uncertain = state
+        entries, self.input, self.output, self.uncertain, self.decided = state
         self.entries = list(entries)
 
     def make_uncertain(self):
@@ -277,7 +312,7 @@ def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
     out = catalog.apply_output(layer, shapes)
     app = Application(layer, inputs, None, node, model, index)
     analysis.applications.append(app)
-    if layer.spec.output is catalog.identity and out is not None and inputs[0].origin is not None:
+    if catalog.preserves_shape(layer.spec) and out is not None and inputs[0].origin is not None:
         # Dropout, Activation, BatchNormalization...: the shape still comes from the layer
         # before, and messages should say so (``shape_producer`` finds that layer).
         app.output = Tensor(out, inputs[0].origin, app)
@@ -316,7 +351,7 @@ def upstream(tensors):
 def shape_producer(tensor: Tensor):
     """The application that gave ``tensor`` its shape, looking through shape-preserving layers."""
     app = tensor.producer
-    while app is not None and app.layer.spec.output is catalog.identity and app.inputs:
+    while app is not None and catalog.preserves_shape(app.layer.spec) and app.inputs:
         app = app.inputs[0].producer
     return app
 
@@ -389,18 +424,55 @@ def sequential_add(analysis: Analysis, model: SequentialVal, item, node) -> None
 
 
 def sequential_build(analysis: Analysis, model: SequentialVal, shape_value, node) -> None:
+    model.decided = True
     if model.uncertain or (model.input is not None and model.input.shape is not None):
         return
     shape = _tuple_shape(shape_value)
     if shape is None:
         return
-    tensor = Tensor(shape, Origin(node, f"model.build({format_shape(shape)})"), root=True)
+    propagate_from(analysis, model, Tensor(shape, Origin(node, f"model.build({format_shape(shape)})"), root=True))
+
+
+def propagate_from(analysis: Analysis, model: SequentialVal, tensor: Tensor) -> None:
+    """Build ``model`` for ``tensor``: its input from now on, pushed through every layer."""
     model.input = tensor
     for index, entry in enumerate(model.entries):
         if isinstance(entry, Tensor) or (isinstance(entry, LayerVal) and entry.spec.kind == "input"):
             continue
         tensor = apply_entry(analysis, entry, tensor, model, index)
     model.output = tensor
+
+
+def call_root(value, node) -> Optional[Tensor]:
+    """The input a model that declares none is built for when first called on ``value``: a
+    ``keras.Input`` itself, else a tensor of its shape (an array's batch axis left free)."""
+    if isinstance(value, Tensor):
+        if value.shape is None or not value.shape:
+            return None
+        if value.root and value.producer is None:
+            return value
+        return Tensor(value.shape, Origin(node, "the tensor it is first called on"), root=True)
+    if isinstance(value, ArrayVal) and len(value.shape) >= 2:
+        return Tensor((None,) + tuple(value.shape[1:]),
+                      Origin(node, f"the {value.what} it is first called on"), root=True)
+    return None
+
+
+def data_root(method, args, kwargs, node, builds: bool = True) -> Optional[Tensor]:
+    """The input a model that declares none is built for by its first ``fit`` / ``predict``...:
+    the shape of x's samples (batch axis free); None when x's shape is not known."""
+    x = args[0] if args else kwargs.get("x", kwargs.get("generator", UNKNOWN))
+    if isinstance(x, ArrayVal):
+        shape, what = tuple(x.shape), x.what
+    else:
+        shapes = batch_shapes(x)
+        if shapes is None:
+            return None
+        shape, what = shapes[0], x.what
+    if len(shape) < 2:
+        return None  # 1-D data: Keras 2 expands it, Keras 3 does not; not guessed
+    note = ", which builds the model: it declares no input" if builds else ""
+    return Tensor((None,) + tuple(shape[1:]), Origin(node, f"the data ({what}) of model.{method}", note), root=True)
 
 
 def apply_model(analysis: Analysis, model, value, node) -> Tensor:

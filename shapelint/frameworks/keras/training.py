@@ -9,6 +9,7 @@ from shapelint.core.shapes import Tensor, is_known
 from shapelint.frameworks.data.arrays import ArrayVal, DatasetVal, batch_shapes
 from shapelint.frameworks.data.losses import LossVal, function_loss
 from shapelint.frameworks.keras.propagate import FunctionalModelVal, LayerVal, SequentialVal, upstream
+from shapelint.frameworks.keras.subclass import SubclassedModelVal
 from shapelint.frameworks.names import canonical
 from shapelint.interp.values import UNKNOWN, QualName
 
@@ -62,6 +63,8 @@ def model_input(model) -> Optional[Tensor]:
         tensor = model.input
     elif isinstance(model, FunctionalModelVal):
         tensor = model.inputs
+    elif isinstance(model, SubclassedModelVal):
+        tensor = model.built_input
     else:
         return None
     return tensor if isinstance(tensor, Tensor) and tensor.shape is not None else None
@@ -72,6 +75,8 @@ def model_output(model) -> Optional[Tensor]:
         tensor = None if model.uncertain else model.output
     elif isinstance(model, FunctionalModelVal):
         tensor = model.outputs
+    elif isinstance(model, SubclassedModelVal):
+        tensor = model.built_output
     else:
         return None
     return tensor if isinstance(tensor, Tensor) and tensor.shape is not None else None
@@ -83,6 +88,9 @@ def model_layers(model) -> List[LayerVal]:
         return [e for e in model.entries if isinstance(e, LayerVal)]
     if isinstance(model, FunctionalModelVal) and isinstance(model.outputs, Tensor):
         apps, _roots = upstream([model.outputs])
+        return [app.layer for app in apps.values()]
+    if isinstance(model, SubclassedModelVal) and isinstance(model.built_output, Tensor):
+        apps, _roots = upstream([model.built_output])
         return [app.layer for app in apps.values()]
     return []
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-import libcst as cst
-
 from shapelint.frameworks.torch.model import TorchLayerVal, TorchTensor, any_tensor, apply_layer
+from shapelint.interp.classes import attributes_set_outside_init
 from shapelint.interp.scope import Frame
-from shapelint.interp.syntax import all_params, body
 from shapelint.interp.values import MISSING, UNKNOWN, AbstractValue, BoundMethod, ListVal, same
 
 
@@ -177,41 +175,3 @@ def run_sequential(interp, model: TorchSequentialVal, value, frame, construction
         else:
             value = any_tensor()
     return value
-
-
-def attributes_set_outside_init(class_node: cst.ClassDef) -> frozenset:
-    """``self.x = ...`` in any method but ``__init__`` (hooks, setters, reset methods)."""
-    names = set()
-    for stmt in body(class_node):
-        if not isinstance(stmt, cst.FunctionDef) or stmt.name.value == "__init__":
-            continue
-        params = all_params(stmt.params)
-        if not params:
-            continue
-        finder = _SelfAttributeAssignments(params[0])
-        stmt.visit(finder)
-        names |= finder.names
-    return frozenset(names)
-
-
-class _SelfAttributeAssignments(cst.CSTVisitor):
-    def __init__(self, receiver: str):
-        self.receiver = receiver
-        self.names = set()
-
-    def _target(self, target) -> None:
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
-                and target.value.value == self.receiver:
-            self.names.add(target.attr.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._target(element.value)
-
-    def visit_AssignTarget(self, node):
-        self._target(node.target)
-
-    def visit_AugAssign(self, node):
-        self._target(node.target)
-
-    def visit_AnnAssign(self, node):
-        self._target(node.target)
