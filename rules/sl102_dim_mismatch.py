@@ -1,9 +1,11 @@
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape, is_known, product
-from shapelint.frameworks.keras.catalog import normalize_axis
+from shapelint.frameworks.keras.catalog import dot_axes, normalize_axis
 from shapelint.frameworks.keras.evidence import BuildFails
 
-MERGE_ERRORS = ("incompatible shapes", "matching shapes except for the concatenation axis")
+MERGE_ERRORS = ("incompatible shapes", "matching shapes except for the concatenation axis",
+                "Incompatible input shapes: axis values")
+ELEMENTWISE = ("Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum")
 
 
 def _merge_problem(layer, shapes):
@@ -23,6 +25,19 @@ def _merge_problem(layer, shapes):
                 return f"axis {i} differs ({' vs '.join(str(s[i]) for s in shapes)}) and only " \
                        f"the concatenation axis (axis={layer.arg('axis')}) may differ"
         return None
+    if layer.name == "Dot":
+        if len(shapes) != 2:
+            return None
+        axes = dot_axes(layer, shapes)
+        if axes is None:
+            return None
+        first, second = shapes[0][axes[0]], shapes[1][axes[1]]
+        if is_known(first) and is_known(second) and first != second:
+            return f"Dot(axes={layer.arg('axes')!r}) multiplies axis {axes[0]} of the first input ({first}) " \
+                   f"with axis {axes[1]} of the second ({second}), and these sizes must be equal"
+        return None
+    if layer.name not in ELEMENTWISE:
+        return None  # Attention and the like: not judged here
     # Element-wise merges broadcast from the right, size 1 against anything.
     shortest = min(len(s) for s in shapes) - 1
     for offset in range(1, shortest + 1):
@@ -83,14 +98,16 @@ RULE = Rule(
     what="""
         Reports ``Concatenate`` of tensors whose sizes differ on an axis other than the
         concatenation axis (or whose ranks differ), ``Add`` / ``Multiply`` / ``Subtract`` /
-        ``Average`` / ``Maximum`` / ``Minimum`` of sizes that cannot broadcast, and a
+        ``Average`` / ``Maximum`` / ``Minimum`` of sizes that cannot broadcast, ``Dot`` whose
+        ``axes`` (one per input, negative counted from the end) have different sizes, and a
         ``Reshape`` whose target holds a different number of values than its input.
     """,
     why="""
         Keras raises when the model is built (``Inputs have incompatible shapes``, ``A
         Concatenate layer requires inputs with matching shapes except for the concatenation
-        axis``, or a failed reshape).  These usually come from a branch whose size was changed
-        in one place and not the other.
+        axis``, ``Incompatible input shapes: axis values ...`` for ``Dot``, or a failed
+        reshape).  These usually come from a branch whose size was changed in one place and not
+        the other.
     """,
     invalid=[
         """

@@ -1,5 +1,6 @@
 """The static summary against Keras' own: every fully known model must have the same output
 shapes and parameter counts as the real model built on TensorFlow."""
+import json
 import os
 import textwrap
 
@@ -116,6 +117,55 @@ MODELS = {
         gated = keras.layers.Multiply()([inputs, gate])
         model = keras.Model(inputs, keras.layers.GRU(3)(gated))
     """,
+    "advanced activations keep tracking": """
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.LeakyReLU(),
+                                  keras.layers.PReLU(), keras.layers.ELU(), keras.layers.ReLU(6.0),
+                                  keras.layers.GaussianNoise(0.1), keras.layers.Dense(2)])
+    """,
+    "image augmentation and normalization": """
+        model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Rescaling(1 / 255),
+                                  keras.layers.RandomFlip("horizontal"), keras.layers.RandomRotation(0.1),
+                                  keras.layers.Conv2D(8, 3), keras.layers.GroupNormalization(4),
+                                  keras.layers.SpatialDropout2D(0.1), keras.layers.DepthwiseConv2D(3, depth_multiplier=2),
+                                  keras.layers.SeparableConv2D(12, 3, padding="same"),
+                                  keras.layers.GlobalMaxPooling2D(keepdims=True), keras.layers.UnitNormalization()])
+    """,
+    "decoder with transposed convolutions": """
+        model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(7 * 7 * 8), keras.layers.Reshape((7, 7, 8)),
+                                  keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same"),
+                                  keras.layers.Conv2DTranspose(4, 3, strides=2),
+                                  keras.layers.ZeroPadding2D(1), keras.layers.Cropping2D(2)])
+    """,
+    "volumes": """
+        model = keras.Sequential([keras.Input((8, 16, 16, 1)), keras.layers.Conv3D(4, 3, padding="same"),
+                                  keras.layers.MaxPooling3D(), keras.layers.ZeroPadding3D(1),
+                                  keras.layers.Conv3DTranspose(2, 2, strides=2), keras.layers.Cropping3D(1),
+                                  keras.layers.UpSampling3D((1, 2, 2)), keras.layers.AveragePooling3D(2),
+                                  keras.layers.GlobalAveragePooling3D(), keras.layers.Dense(3)])
+    """,
+    "sequences with 1-D variants": """
+        model = keras.Sequential([keras.Input((40, 6)), keras.layers.SeparableConv1D(8, 5, depth_multiplier=2),
+                                  keras.layers.DepthwiseConv1D(3), keras.layers.Conv1DTranspose(4, 3, strides=2),
+                                  keras.layers.SpatialDropout1D(0.1), keras.layers.LayerNormalization(),
+                                  keras.layers.Bidirectional(keras.layers.GRU(5, return_sequences=True)),
+                                  keras.layers.Bidirectional(keras.layers.GRU(3)), keras.layers.Dense(1)])
+    """,
+    "attention and dot": """
+        query = keras.Input((5, 16))
+        value = keras.Input((7, 16))
+        context = keras.layers.Attention(use_scale=True)([query, value])
+        additive = keras.layers.AdditiveAttention()([query, value])
+        scores = keras.layers.Dot(axes=(2, 2))([context, additive])
+        pooled = keras.layers.GlobalAveragePooling1D()(scores)
+        model = keras.Model([query, value], keras.layers.Dense(2)(pooled))
+    """,
+    "transformer block": """
+        tokens = keras.Input((20, 32))
+        attended = keras.layers.MultiHeadAttention(num_heads=4, key_dim=8)(tokens, tokens)
+        x = keras.layers.LayerNormalization()(keras.layers.Add()([tokens, attended]))
+        cross = keras.layers.MultiHeadAttention(2, 16, value_dim=8, output_shape=12)(query=x, value=tokens)
+        model = keras.Model(tokens, keras.layers.GlobalMaxPooling1D()(cross))
+    """,
     "loop-built MLP": """
         model = keras.Sequential([keras.Input((20,))])
         for units in (128, 64, 32):
@@ -166,3 +216,139 @@ def test_unknown_parts_are_question_marks():
     text = format_summary(summarize(source, "m.py")[0])
     assert "LSTM (line 4)" in text and "(None, 10, 8)" in text and " 416" in text
     assert "Dense (line 5)" in text and "Total params: ?" in text
+
+
+def test_unmodelled_layers_are_named_on_their_own_line():
+    source = textwrap.dedent("""
+        import keras
+        from mylib import Attention, Custom
+        model = keras.Sequential([
+            keras.Input((10, 4)),
+            keras.layers.LSTM(8, return_sequences=True),
+            Attention(),
+            keras.layers.Dense(1),
+        ])
+        other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
+        other.add(Custom(2))
+    """)
+    summaries = summarize(source, "m.py")
+    rows = [(r.layer, r.line) for r in summaries[0].rows]
+    assert rows == [("LSTM", 6), ("Attention (not modelled)", 7), ("Dense", 8)]
+    assert [(r.layer, r.line) for r in summaries[1].rows] == [("Dense", 10), ("Custom (not modelled)", 11)]
+
+
+def test_shape_preserving_layers_keep_the_shapes_after_them():
+    source = textwrap.dedent("""
+        from keras import Sequential
+        from keras.layers import Dense, LeakyReLU, PReLU, ELU, ReLU, GaussianNoise
+        model = Sequential([Dense(8, input_shape=(4,)), LeakyReLU(), PReLU(), ELU(), ReLU(), GaussianNoise(0.1),
+                            Dense(3)])
+    """)
+    rows = summarize(source, "m.py")[0].rows
+    assert [r.output for r in rows] == ["(None, 8)"] * 6 + ["(None, 3)"]
+    assert [r.params for r in rows] == [40, 0, 8, 0, 0, 0, 27]
+
+
+def test_json_and_input_shape_on_the_command_line(tmp_path, capsys):
+    from shapelint.frontends.cli import main
+
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent("""
+        import keras
+        model = keras.Sequential([keras.layers.LSTM(8), keras.layers.Dense(2)])
+    """))
+    assert main(["summary", "--format", "json", "--input-shape", "10,3", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(m["framework"], m["model"], m["line"]) for m in data] == [("keras", "Sequential", 3)]
+    assert [(r["layer"], r["output"], r["params"]) for r in data[0]["layers"]] == [
+        ("LSTM", "(None, 8)", 384), ("Dense", "(None, 2)", 18)]
+    assert data[0]["total_params"] == 402
+    assert main(["summary", "--input-shape", "10,x", str(path)]) == 2
+
+
+TORCH_MODELS = {
+    "cnn sequential": """
+        model = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(16, 8, 3), nn.Flatten(), nn.Linear(8 * 14 * 14, 10))
+        x = torch.randn(2, 3, 32, 32)
+        out = model(x)
+    """,
+    "mlp sequential": """
+        model = nn.Sequential(nn.Linear(20, 64), nn.LeakyReLU(0.1), nn.Dropout(0.2), nn.Linear(64, 3),
+                              nn.LogSoftmax(dim=1))
+        out = model(torch.randn(5, 20))
+    """,
+    "module": """
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv1d(4, 6, 5)
+                self.pool = nn.AdaptiveAvgPool1d(1)
+                self.head = nn.Linear(6, 2)
+                self.spare = nn.LSTM(6, 12, batch_first=True)
+
+            def forward(self, x):
+                x = self.pool(torch.relu(self.conv(x)))
+                return self.head(x.flatten(1))
+
+        model = Net()
+        out = model(torch.randn(3, 4, 50))
+    """,
+}
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("source", TORCH_MODELS.values(), ids=TORCH_MODELS.keys())
+def test_torch_summary_matches_pytorch(source):
+    source = "import torch\nimport torch.nn as nn\n" + textwrap.dedent(source)
+    summaries = summarize(source, "model.py")
+    assert len(summaries) == 1
+    ours = summaries[0]
+    namespace = {}
+    exec(source, namespace)  # our own test snippet, not user code
+    model = namespace["model"]
+    assert ours.total == sum(p.numel() for p in model.parameters())
+    shapes = []
+    hooks = [m.register_forward_hook(lambda mod, inp, out: shapes.append(format_shape(tuple(out.shape))))
+             for m in model.modules() if not list(m.children())]
+    model(_torch_input(source, namespace))
+    for hook in hooks:
+        hook.remove()
+    assert [row.output for row in ours.rows] == shapes
+
+
+def _torch_input(source, namespace):
+    call = source.rsplit("model(", 1)[1].rsplit(")", 1)[0]
+    return eval(call, namespace)  # the literal input of our own snippet
+
+
+@pytest.mark.torch
+def test_torch_sequential_with_input_shape():
+    import torch
+
+    source = textwrap.dedent("""
+        import torch.nn as nn
+        model = nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 24 * 24, 10))
+    """)
+    ours = summarize(source, "m.py", input_shape=(7, 1, 28, 28))[0]
+    model = eval("torch.nn.Sequential(torch.nn.Conv2d(1, 4, 5), torch.nn.ReLU(), torch.nn.Flatten(), "
+                            "torch.nn.Linear(4 * 24 * 24, 10))")
+    x = torch.zeros(7, 1, 28, 28)
+    expected = []
+    for layer in model:
+        x = layer(x)
+        expected.append(format_shape(tuple(x.shape)))
+    assert [row.output for row in ours.rows] == expected
+    assert ours.total == sum(p.numel() for p in model.parameters())
+
+
+def test_attention_scores_are_not_guessed():
+    source = textwrap.dedent("""
+        import keras
+        q = keras.Input((5, 8))
+        out, scores = keras.layers.MultiHeadAttention(2, 4)(q, q, return_attention_scores=True)
+        both = keras.layers.Attention()([q, q], return_attention_scores=True)
+        model = keras.Model(q, keras.layers.Dense(3)(out))
+    """)
+    rows = summarize(source, "m.py")[0].rows
+    assert [(r.layer, r.output) for r in rows] == [("Dense", "?")]  # a pair returned: not a tensor

@@ -16,8 +16,8 @@ from shapelint.core.diagnostics import Position
 from shapelint.core.shapes import Tensor, format_shape
 from shapelint.engine import Locator, analyse, mentions_framework, parse_module
 from shapelint.frameworks.torch.catalog import describe, parameter_count
-from shapelint.frameworks.torch.model import TorchTensor
 from shapelint.frontends.summary import app_parameters, format_output
+from shapelint.frontends.summary import torch_shapes as _torch_shapes
 
 
 @dataclass(frozen=True)
@@ -92,22 +92,6 @@ def layer_facts(source: str, path: str = "<unsaved>", config: Optional[Config] =
             if key not in best or _unknowns(fact) <= _unknowns(best[key]):
                 best[key] = fact
     return sorted(best.values(), key=lambda f: (f.start, f.end))
-
-
-def _torch_shapes(tensor) -> str:
-    """A PyTorch tensor's possible shapes: ``(?, 400)``, or several when the rank is open."""
-    if not isinstance(tensor, TorchTensor) or tensor.hyps is None:
-        return "?"
-    if not tensor.hyps:
-        return "unreachable: an earlier layer fails"
-    shapes = []
-    for hyp in tensor.hyps:
-        text = format_shape(tuple("?" if d is None else d for d in hyp.dims)).replace("'", "")
-        if text not in shapes:
-            shapes.append(text)
-    if len(shapes) > 3:
-        return f"{shapes[0]}, {shapes[1]}, ... ({len(shapes)} ranks possible)"
-    return " or ".join(shapes)
 
 
 def facts_at(facts: List[LayerFact], position: Position) -> List[LayerFact]:

@@ -131,7 +131,7 @@ class GraphWriter:
         inputs = [self.tensor(t) for t in app.inputs]
         layer = self.layer(app.layer)
         var = f"y{len(self.apps)}"
-        argument = f"[{', '.join(inputs)}]" if app.layer.spec.kind == "merge" else inputs[0]
+        argument = f"[{', '.join(inputs)}]" if app.layer.spec.kind == "merge" else ", ".join(inputs)
         self.lines.append(f"{var} = {layer}({argument})")
         self.apps[id(app)] = var
         return var
