@@ -49,6 +49,11 @@ RULE = Rule(
         batch before.  Shuffling breaks that: the carried state belongs to another sequence.
         Nothing raises; the model silently trains on nonsense state.
     """,
+    notes="""
+        Fix safety: unsafe.  The fix passes ``shuffle=False`` to ``fit`` (``--fix
+        --unsafe-fixes``, or the editor's quick fix): that changes how the model trains, and the
+        user may rather have meant a stateless model.
+    """,
     invalid=[
         """
         import numpy as np

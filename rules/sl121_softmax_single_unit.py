@@ -86,6 +86,12 @@ RULE = Rule(
         same value for everything and its loss never improves.  Nothing raises; Keras 3 only
         warns on the first real call, Keras 2 not at all.
     """,
+    notes="""
+        Fix safety: unsafe.  The fix replaces the activation with ``"sigmoid"`` (``--fix
+        --unsafe-fixes``, or the editor's quick fix): changing an activation changes what the
+        model computes, and the loss must match it (``binary_crossentropy``); the user may
+        rather have meant ``Dense(2, activation="softmax")`` with one-hot labels.
+    """,
     invalid=[
         """
         from keras.models import Sequential

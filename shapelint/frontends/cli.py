@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -63,6 +64,15 @@ def check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the result cache")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply the safe fixes, then report what remains (with '-': print the "
+                             "fixed text, findings on stderr)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff, also apply the fixes that change behaviour "
+                             "(another activation, return_sequences=True, shuffle=False)")
+    parser.add_argument("--diff", action="store_true",
+                        help="print a unified diff of what --fix would change and write nothing "
+                             "(exit 1 when there is something to fix)")
     parser.add_argument("--target-keras", help="Keras major version the code targets: 2 or 3 (default 3)")
     parser.add_argument("--no-confirm", action="store_true",
                         help="do not build flagged models on TensorFlow to confirm findings")
@@ -105,12 +115,18 @@ def run_check(argv: Sequence[str]) -> int:
         print(f"shapelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     paths = args.paths or [Path(STDIN if args.stdin_filename else ".")]
-    run = linter.lint_paths(paths, jobs=args.jobs, stdin_name=args.stdin_filename)
+    stdin_data = None
+    if (args.fix or args.diff) and any(str(p) == STDIN for p in paths):
+        stdin_data = sys.stdin.buffer.read(linter.config_for(None).max_file_size + 1)
+    run = linter.lint_paths(paths, jobs=args.jobs, stdin_name=args.stdin_filename,
+                            read_stdin=None if stdin_data is None else lambda: stdin_data)
     if run.files == 0:
         print("shapelint: warning: no Python files found", file=sys.stderr)
     for path, error in run.errors:
         print(f"shapelint: internal error on {path}: {error} (please report it)", file=sys.stderr)
     diagnostics = linter.confirm(run.diagnostics)
+    if args.fix or args.diff:
+        return _fix_and_report(args, linter, run, diagnostics, stdin_data)
     sys.stdout.write(render(diagnostics, args.format))
     if args.statistics:
         # Machine-readable formats keep standard output parseable: the counts go to stderr.
@@ -123,6 +139,42 @@ def run_check(argv: Sequence[str]) -> int:
     if diagnostics and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _fix_and_report(args, linter: Linter, run, diagnostics, stdin_data: Optional[bytes]) -> int:
+    """--fix / --diff: the files fixed (or the diff printed), then what remains, as ruff does."""
+    from shapelint.frontends.autofix import fix_run, summary_lines
+
+    stdin = None if stdin_data is None else (args.stdin_filename or STDIN, stdin_data)
+    fixed = fix_run(run.diagnostics, diagnostics, linter.config_for(None), unsafe=args.unsafe_fixes,
+                    write=not args.diff, stdin=stdin,
+                    confirm=(lambda ds: ds) if args.diff else linter.confirm)
+    for note in fixed.notes:
+        print(f"shapelint: {note}", file=sys.stderr)
+    for path, error in fixed.errors:
+        print(f"shapelint: error: {path}: {error}", file=sys.stderr)
+    remaining = [d for d in fixed.diagnostics if d.verdict != REFUTED]
+    if args.diff:
+        sys.stdout.write(fixed.diff)
+        for line in summary_lines(fixed, len(remaining), args.unsafe_fixes, diff=True):
+            print(line, file=sys.stderr)
+        return EXIT_ERROR if run.errors or fixed.errors else EXIT_FINDINGS if fixed.diff else EXIT_CLEAN
+    # With standard input the fixed text is the output: everything else goes to stderr.
+    stream = sys.stderr if stdin is not None else sys.stdout
+    if stdin is not None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixed.stdout if fixed.stdout is not None else stdin[1])
+        sys.stdout.buffer.flush()
+    stream.write(render(fixed.diagnostics, args.format))
+    closing = sys.stderr if args.format in ("json", "sarif", "github") else stream
+    if args.statistics:
+        for line in statistics(fixed.diagnostics):
+            print(line, file=closing)
+    for line in summary_lines(fixed, len(remaining), args.unsafe_fixes, diff=False):
+        print(line, file=closing)
+    if run.errors or fixed.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
 
 
 def run_rule(argv: Sequence[str]) -> int:
@@ -146,13 +198,23 @@ def run_rule(argv: Sequence[str]) -> int:
 def run_summary(argv: Sequence[str]) -> int:
     from shapelint.core.files import read_source
     from shapelint.engine import mentions_framework
-    from shapelint.frontends.summary import format_summary, summarize
+    from shapelint.frontends.summary import format_summary, parse_input_shape, summarize
 
     parser = argparse.ArgumentParser(prog="shapelint summary",
                                      description="Print a static model.summary() of every model found.")
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--target-keras", help="Keras major version: 2 or 3 (default 3)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--input-shape", metavar="SHAPE",
+                        help="input for models that declare none: Keras without the batch axis (10,3), "
+                             "PyTorch nn.Sequential the whole tensor (1,3,224,224)")
     args = parser.parse_args(argv)
+    try:
+        input_shape = None if args.input_shape is None else parse_input_shape(args.input_shape)
+    except ValueError as exc:
+        print(f"shapelint: error: --input-shape {args.input_shape!r}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    found = []
     try:
         overrides = {} if args.target_keras is None else {
             "target_keras": parse_target(args.target_keras, "--target-keras")}
@@ -170,14 +232,18 @@ def run_summary(argv: Sequence[str]) -> int:
         if not mentions_framework(text):
             continue
         try:
-            summaries = summarize(text, str(path), config)
+            summaries = summarize(text, str(path), config, input_shape)
         except Exception as exc:  # noqa: BLE001 - a syntax error or a bug: say so, go on
             print(f"{path}: cannot summarize: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_ERROR
             continue
         for summary in summaries:
-            print(format_summary(summary))
-            print()
+            found.append(summary.as_json())
+            if args.format == "text":
+                print(format_summary(summary))
+                print()
+    if args.format == "json":
+        print(json.dumps(found, indent=2))
     return status
 
 

@@ -2,9 +2,10 @@
 
 The rules attach each finding's fix when they report (``core.fix``: a title, a safety level and
 a typed edit located in the source); this module applies it, for the language server's quick
-fixes and a future ``--fix`` alike.  A fix is offered only when it is certain: the code is
-rewritten with LibCST (so it stays valid Python), and the rewritten text is linted again; the
-fix is kept only if the finding's code is reported fewer times and no other finding appears.
+fixes and the command line's ``--fix`` alike (``fix_source``: every fix of a file at once).
+A fix is offered only when it is certain: the code is rewritten with LibCST (so it stays valid
+Python), and the rewritten text is linted again; the fix is kept only if the finding's code is
+reported fewer times and no other finding appears.
 Every diagnostic can also be silenced with ``# noqa: CODE`` on its line.
 
 Positions are the engine's: 1-based lines and 1-based character columns.
@@ -329,12 +330,47 @@ def _apply(tree: _Tree, plan: FixPlan) -> Optional[Tuple[str, str]]:
     return None if new_source is None else (plan.title, new_source)
 
 
-def _removes(source: str, new_source: str, diag: Diagnostic, config: Config) -> bool:
-    """The rewrite reports the finding's code fewer times and nothing new."""
+def _removes(source: str, new_source: str, diag: Diagnostic, config: Config,
+             edits: Sequence[TextEdit] = ()) -> bool:
+    """The rewrite removes the finding and brings nothing new (``_verified``)."""
     config = replace(config, confirm=False)
-    before = Counter(d.code for d in lint_source(source, diag.path, config))
-    after = Counter(d.code for d in lint_source(new_source, diag.path, config))
-    return after[diag.code] < before[diag.code] and not (after - before)
+    before = lint_source(source, diag.path, config)
+    after = lint_source(new_source, diag.path, config)
+    return _verified(source, new_source, edits or edits_between(source, new_source), [diag], before, after)
+
+
+def _moved(starts: List[int], source: str, spans: Sequence[Tuple[int, int, str]], position: Position) -> int:
+    """Where a position of the old text is in the new one (edits before it shift it; inside
+    an edit it lands at the edit's start)."""
+    offset = _offset(starts, source, position)
+    shift = 0
+    for begin, end, text in spans:
+        if end <= offset:
+            shift += len(text) - (end - begin)
+        elif begin <= offset < end:
+            return begin + shift
+    return offset + shift
+
+
+def _verified(source: str, new_source: str, edits: Sequence[TextEdit], fixed: Sequence[Diagnostic],
+              before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
+    """The fixes of ``fixed`` did what they promise: each of those findings is gone from its
+    place in the new text, and nothing is new (each code is reported at most as often as
+    before, less the findings fixed)."""
+    starts, new_starts = _line_starts(source), _line_starts(new_source)
+    spans = sorted((_offset(starts, source, e.start), _offset(starts, source, e.end), e.new_text) for e in edits)
+    now = {(d.code, _offset(new_starts, new_source, d.start)) for d in after}
+    if any((d.code, _moved(starts, source, spans, d.start)) in now for d in fixed):
+        return False
+    allowed = Counter(d.code for d in before)
+    allowed.subtract(d.code for d in fixed)
+    return all(count <= allowed[code] for code, count in Counter(d.code for d in after).items())
+
+
+def _better(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> bool:
+    """No code reported more often, and fewer findings in all."""
+    was, now = Counter(d.code for d in before), Counter(d.code for d in after)
+    return all(now[code] <= was[code] for code in now) and sum(now.values()) < sum(was.values())
 
 
 # --- # noqa -------------------------------------------------------------------------------
@@ -385,23 +421,208 @@ def noqa_fix(source: str, diag: Diagnostic) -> Optional[Fix]:
     return Fix(title, diag.code, (TextEdit(at, end, f"  # noqa: {diag.code}"),), safety=SAFE)
 
 
+def planned_fix(source: str, diag: Diagnostic, tree: Optional["_Tree"] = None) -> Optional[Fix]:
+    """The rule's fix for ``diag`` as text edits, not yet checked against a lint of the result
+    (``fixes_for`` and ``fix_source`` check it): None when the finding carries no fix or the fix
+    does not apply to this text."""
+    plan = diag.fix
+    if not isinstance(plan, FixPlan):
+        return None
+    try:
+        result = _apply(tree or _Tree(source), plan)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    if result is None or result[1] == source:
+        return None
+    title, new_source = result
+    return Fix(title, diag.code, edits_between(source, new_source), preferred=True, safety=plan.safety)
+
+
 def fixes_for(source: str, diag: Diagnostic, config: Optional[Config] = None) -> List[Fix]:
     """The fixes for one diagnostic of ``source``: the mechanical one when certain, then
     ``# noqa``."""
     config = config or Config()
     found: List[Fix] = []
-    plan = diag.fix
-    if isinstance(plan, FixPlan):
-        try:
-            result = _apply(_Tree(source), plan)
-        except (cst.ParserSyntaxError, RecursionError, ValueError):
-            result = None
-        if result is not None:
-            title, new_source = result
-            if new_source != source and _removes(source, new_source, diag, config):
-                found.append(Fix(title, diag.code, edits_between(source, new_source), preferred=True,
-                                 safety=plan.safety))
+    fix = planned_fix(source, diag)
+    if fix is not None and _removes(source, apply_edits(source, fix.edits), diag, config, fix.edits):
+        found.append(fix)
     noqa = noqa_fix(source, diag)
     if noqa is not None:
         found.append(noqa)
     return found
+
+
+# --- every fix of a file at once (the command line's --fix) -------------------------------
+
+MAX_ROUNDS = 5  # lint, fix, lint again: a fix may reveal another (ruff loops the same way)
+
+
+@dataclass
+class FileFix:
+    """What ``fix_source`` did to one text."""
+
+    text: str  # the fixed text (the original when nothing applied)
+    applied: List[Fix]  # the fixes applied, in order
+    remaining: List[Diagnostic]  # the findings of ``text`` (with the given configuration)
+    hidden: int = 0  # unsafe fixes of the remaining findings, not applied without --unsafe-fixes
+    refused: Optional[str] = None  # why the file's fixes were dropped (the result did not parse)
+
+
+def _span(starts: List[int], source: str, edit: TextEdit) -> Tuple[int, int]:
+    return _offset(starts, source, edit.start), _offset(starts, source, edit.end)
+
+
+def _disjoint(source: str, fixes: Sequence[Tuple[Fix, Diagnostic]]) -> List[Tuple[Fix, Diagnostic]]:
+    """The fixes in order of position, each kept only when none of its edits touches an edit
+    already kept (the others wait for the next round, when the text is linted again)."""
+    starts = _line_starts(source)
+    taken: List[Tuple[int, int]] = []
+    kept: List[Tuple[Fix, Diagnostic]] = []
+    for fix, diag in sorted(fixes, key=lambda pair: min(_span(starts, source, e) for e in pair[0].edits)):
+        spans = [_span(starts, source, e) for e in fix.edits]
+        if any(a <= d and c <= b for a, b in spans for c, d in taken):
+            continue
+        taken.extend(spans)
+        kept.append((fix, diag))
+    return kept
+
+
+def _unparsable(text: str, path: str) -> Optional[str]:
+    """Why ``text`` is not Python (Python's own compiler and LibCST must both read it)."""
+    try:
+        compile(text, path, "exec", dont_inherit=True, flags=0x400)  # ast.PyCF_ONLY_AST
+        parse_module(text)
+    except SyntaxError as exc:
+        return f"{exc.msg} at line {exc.lineno}"
+    except (cst.ParserSyntaxError, RecursionError, ValueError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
+def fix_source(source: str, path: str, config: Config, *, unsafe: bool = False,
+               skip=lambda diag: False, rounds: int = MAX_ROUNDS) -> FileFix:
+    """Every fix of ``source`` the rules attach (``SAFE`` ones, and ``UNSAFE`` ones too when
+    ``unsafe``), applied together where they do not overlap, then the text linted again and
+    fixed again, ``rounds`` times at most.
+
+    The same edits the language server offers (``planned_fix``), and the same check
+    (``_verified``): the fixed text must parse, each fixed finding must be gone and nothing
+    new may appear.  When a round's fixes together fail that check, each is checked alone and
+    only those that pass are kept.  One more case is accepted, as a whole: a fix that only
+    reveals findings of the same kind that its own fixes then remove (three stacked LSTMs:
+    once the first returns sequences, the third's input is known and wrong too), when the
+    result has fewer findings and no code more often (``_chained``).  If a fixed text does not
+    parse, no fix of the file is applied (``refused``).  ``skip(diag)``: findings not to fix
+    (refuted by TensorFlow)."""
+    static = replace(config, confirm=False)
+    text = source
+    diagnostics = lint_source(text, path, static)
+    applied: List[Fix] = []
+
+    def wanted(diag: Diagnostic) -> bool:
+        plan = diag.fix
+        return isinstance(plan, FixPlan) and (unsafe or plan.safety == SAFE) and not skip(diag)
+
+    def refused(problem: str) -> FileFix:
+        original = lint_source(source, path, config)
+        return FileFix(source, [], original, _hidden(source, original, unsafe, skip),
+                       refused=f"the fixed text would not parse ({problem}): no fix applied")
+
+    for _ in range(rounds):
+        planned = _planned(text, [d for d in diagnostics if wanted(d)])
+        chosen = _disjoint(text, planned)
+        if not chosen:
+            break
+        new_text = apply_edits(text, [e for f, _ in chosen for e in f.edits])
+        problem = _unparsable(new_text, path)
+        if problem is not None:
+            return refused(problem)
+        after = lint_source(new_text, path, static)
+        steps: List[List[Fix]] = [[f] for f, _ in chosen]
+        if not _verified(text, new_text, [e for f, _ in chosen for e in f.edits], [d for _, d in chosen],
+                         diagnostics, after):
+            # Together they do not clearly help: keep those that do, one at a time.
+            checked = [_chained(text, f, d, diagnostics, path, static, wanted, rounds) for f, d in chosen]
+            good = [c for c in checked if c is not None]
+            kept = _disjoint(text, [(edit, d) for edit, d, _ in good])
+            if not kept:
+                break
+            kept_ids = {id(edit) for edit, _ in kept}
+            steps = [fixes for edit, _, fixes in good if id(edit) in kept_ids]
+            new_text = apply_edits(text, [e for f, _ in kept for e in f.edits])
+            problem = _unparsable(new_text, path)
+            if problem is not None:
+                return refused(problem)
+            after = lint_source(new_text, path, static)
+            if len(kept) > 1 and not _better(diagnostics, after):
+                edit, _ = kept[0]  # each helps alone, not together: one now, the rest next round
+                steps = steps[:1]
+                new_text = apply_edits(text, edit.edits)
+                after = lint_source(new_text, path, static)
+        text, diagnostics = new_text, after
+        applied.extend(f for fixes in steps for f in fixes)
+    remaining = lint_source(text, path, config) if config.confirm else diagnostics
+    return FileFix(text, applied, remaining, _hidden(text, diagnostics, unsafe, skip))
+
+
+def _planned(text: str, diagnostics: Sequence[Diagnostic]) -> List[Tuple[Fix, Diagnostic]]:
+    if not diagnostics:
+        return []
+    try:
+        tree = _Tree(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return []
+    return [(f, d) for f, d in ((planned_fix(text, d, tree), d) for d in diagnostics) if f is not None]
+
+
+def _chained(source: str, fix: Fix, diag: Diagnostic, before: Sequence[Diagnostic], path: str,
+             config: Config, wanted, depth: int) -> Optional[Tuple[Fix, Diagnostic, List[Fix]]]:
+    """``fix`` alone, when it passes ``_verified``; else ``fix`` followed by the fixes of the
+    findings of its own code it revealed, as one edit of ``source``, when the end result has
+    fewer findings and no code more often.  None when neither holds."""
+    text = apply_edits(source, fix.edits)
+    if _unparsable(text, path) is not None:
+        return None
+    after = lint_source(text, path, config)
+    if _verified(source, text, fix.edits, [diag], before, after):
+        return fix, diag, [fix]
+    fixes, previous, previous_text, edits = [fix], before, source, fix.edits
+    for _ in range(depth):
+        revealed = _revealed(previous_text, text, edits, previous, after)
+        if any(d.code != fix.code for d in revealed):
+            return None  # something of another kind appeared: not this fix's chain
+        follow = _planned(text, [d for d in revealed if wanted(d)])
+        if not follow:
+            return None
+        nxt, _ = follow[0]
+        previous, previous_text, edits = after, text, nxt.edits
+        text = apply_edits(text, nxt.edits)
+        if _unparsable(text, path) is not None:
+            return None
+        after = lint_source(text, path, config)
+        fixes.append(nxt)
+        if _better(before, after):
+            return replace(fix, edits=edits_between(source, text)), diag, fixes
+    return None
+
+
+def _revealed(source: str, new_source: str, edits: Sequence[TextEdit], before: Sequence[Diagnostic],
+              after: Sequence[Diagnostic]) -> List[Diagnostic]:
+    """The findings of ``new_source`` that are not where a finding of ``source`` was."""
+    starts, new_starts = _line_starts(source), _line_starts(new_source)
+    spans = sorted((_offset(starts, source, e.start), _offset(starts, source, e.end), e.new_text) for e in edits)
+    was = {(d.code, _moved(starts, source, spans, d.start)) for d in before}
+    return [d for d in after if (d.code, _offset(new_starts, new_source, d.start)) not in was]
+
+
+def _hidden(source: str, diagnostics: Sequence[Diagnostic], unsafe: bool, skip) -> int:
+    """How many unsafe fixes apply to these findings (0 when they are applied anyway)."""
+    unsafe_ones = [d for d in diagnostics if not unsafe and isinstance(d.fix, FixPlan)
+                   and d.fix.safety == UNSAFE and not skip(d)]
+    if not unsafe_ones:
+        return 0
+    try:
+        tree = _Tree(source)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return 0
+    return sum(planned_fix(source, d, tree) is not None for d in unsafe_ones)

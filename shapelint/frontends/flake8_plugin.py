@@ -5,6 +5,13 @@ flake8 owns selection here: every shapelint rule runs and flake8's ``--select``,
 (``[tool.shapelint]`` select/ignore would silently fight them, so they are not read; its
 ``target-keras`` is).  SL001 is dropped: flake8 reports syntax errors itself (E999).
 
+``# flake8: noqa`` on a line of its own is honoured as flake8 honours it for every check: flake8
+skips the file before any plugin runs (also when the line names codes, ``# flake8: noqa:
+SL101``, which flake8 reads the same way; ``--disable-noqa`` checks the file anyway).  Only
+``.py`` files: flake8 does not read notebooks.  shapelint's own command line reads its own
+directive, ``# shapelint: noqa``, not flake8's: a file kept from flake8's style checks is not
+meant to hide a model that crashes.
+
 Confirmation on TensorFlow is off unless ``--shapelint-confirm`` is given: flake8 checks one
 file at a time, so each file with findings not yet in the verdict cache would start its own
 TensorFlow process.
