@@ -49,8 +49,16 @@ def _report_rank(ctx, app, built, source, related) -> None:
     advice = ("add the missing axes (x.unsqueeze(0) for a batch of one, x.view(...) to the layer's layout)"
               if fewer else "remove the extra axes (x.squeeze(...), x.view(...)) or use the layer for that rank")
     related[0] = (related[0][0], f"the {mismatch.got}-D tensor comes from here")
+    # The model's own input (`model(x)` with x as given): the data's layout is what to fix,
+    # so the finding goes on that call; the layer that rejects it is a related location.
+    where = next((call for tensor, call in ctx.analysis.torch_model_inputs
+                  if tensor is app.input and call is not app.node), None)
+    if where is not None:
+        layer = app.layer
+        built = f" (the model's first layer, built at line {ctx.line(layer.node)})"
+        related.append((app.node, f"{describe(layer)} rejects it here"))
     ctx.report(
-        app.node,
+        where if where is not None else app.node,
         Message.of("{layer}{built} expects {wanted} but receives a {got}-D tensor ({shape}) {source}; "
                    "PyTorch raises on the first call: {advice}",
                    layer=describe(app.layer), built=built, wanted=mismatch.axis, got=mismatch.got,

@@ -38,9 +38,13 @@ class Analysis:
     applications: List[Application] = field(default_factory=list)
     models: List[Any] = field(default_factory=list)
     model_calls: List[ModelCall] = field(default_factory=list)
+    # Calls of Keras names that Keras 3 removed or changed (frameworks/keras/removed.py).
+    api_calls: List[Any] = field(default_factory=list)
     # PyTorch (torch_model.py)
     torch_layers: List[Any] = field(default_factory=list)  # every TorchLayerVal constructed
     torch_applications: List[Any] = field(default_factory=list)  # TorchApplication
+    # (tensor, call node) for each ``model(x)`` of an nn.Sequential or nn.Module on a tensor.
+    torch_model_inputs: List[Any] = field(default_factory=list)
     # Snippet mode: names the file uses but never binds, taken as framework names (name ->
     # the qualified name assumed), in the order first used.
     assumed: Dict[str, str] = field(default_factory=dict)

@@ -22,6 +22,7 @@ class TorchSequentialVal(AbstractValue):
     entries: Optional[List[Any]]  # None once shapelint lost track of it
 
     def call(self, interp, args, kwargs, opaque, node, frame):
+        note_model_input(interp, args, node)
         return run_sequential(interp, self, args[0] if args else UNKNOWN, frame)
 
     def attribute(self, interp, name, node, frame):
@@ -88,6 +89,7 @@ class TorchModuleVal(AbstractValue):
     attrs: Dict[str, Any] = field(default_factory=dict)
 
     def call(self, interp, args, kwargs, opaque, node, frame):
+        note_model_input(interp, args, node)
         return run_forward(interp, self, args, kwargs, opaque, node, frame)
 
     def attribute(self, interp, name, node, frame):
@@ -153,6 +155,13 @@ def instantiate(interp, cls: TorchClassVal, args, kwargs, opaque, node, frame) -
         interp.call_function(init, [instance] + list(args), kwargs, opaque, node, frame)
     run_forward(interp, instance, [any_tensor()], {}, False, node, frame)
     return instance
+
+
+def note_model_input(interp, args, node) -> None:
+    """``model(x)``: remember where the tensor entered the model (SL201 reports a rank the
+    model's first layer cannot take there, where the data is fixed)."""
+    if args and isinstance(args[0], TorchTensor):
+        interp.analysis.torch_model_inputs.append((args[0], node))
 
 
 def run_forward(interp, instance: TorchModuleVal, args, kwargs, opaque, node, frame):
