@@ -1,9 +1,9 @@
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
-from shapelint.core.rule import Message, Rule
+from shapelint.core.rule import Message, Rule, keyword_node
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.catalog import accepts_rank
-from shapelint.frameworks.keras.evidence import BuildFails
-from shapelint.frameworks.keras.propagate import shape_producer
+from shapelint.frameworks.keras.evidence import BuildFails, ConstructionFails
+from shapelint.frameworks.keras.propagate import SequentialVal, shape_producer
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 
@@ -15,7 +15,10 @@ def _fix(layer, tensor) -> str:
     wanted = min(layer.spec.ranks) if layer.spec.ranks else None
     if producer is not None and producer.layer.spec.recurrent and wanted == 3 and rank == 2:
         return f"pass return_sequences=True to that {producer.layer.name}"
-    if producer is None and origin is not None and origin.what.startswith(("input_shape", "input_dim")) \
+    if producer is None and origin is not None and origin.what.startswith("input_dim") \
+            and wanted == 3 and rank == 2:
+        return _input_dim_advice(tensor.shape[1])
+    if producer is None and origin is not None and origin.what.startswith("input_shape") \
             and wanted == 3 and rank == 2:
         steps = tensor.shape[1]
         return (f"an input_shape for {layer.name} is (timesteps, features): for {steps} steps of "
@@ -26,6 +29,40 @@ def _fix(layer, tensor) -> str:
     if producer is not None and producer.layer.spec.recurrent and rank == 3:
         return f"remove return_sequences=True from that {producer.layer.name}, or flatten first"
     return "reshape the tensor to what the layer expects"
+
+
+def _input_dim_advice(features, steps="timesteps") -> str:
+    return (f"Keras 3 reads input_dim={features} as input_shape=({features},) (Keras 2 read it as the "
+            f"number of features of each timestep): declare keras.Input(shape=({steps}, {features})) "
+            f"as the model's first element instead")
+
+
+def _steps(layer):
+    steps = layer.arg("input_length") if layer.given("input_length") else None
+    return steps if isinstance(steps, int) and not isinstance(steps, bool) else "timesteps"
+
+
+def _rnn_input_dim(ctx) -> None:
+    """``Sequential([LSTM(8, input_dim=3)])`` under Keras 3: the model's input is (None, 3), 2-D."""
+    for app in ctx.analysis.applications:
+        layer = app.layer
+        if app.index != 0 or app.wrapper is not None or not isinstance(app.model, SequentialVal) \
+                or layer.keras < 3 or not layer.spec.recurrent or not layer.input_spec("input_dim") \
+                or any(layer.given(name) for name in ("input_shape", "batch_input_shape")):
+            continue
+        features = layer.arg("input_dim")
+        if not isinstance(features, int) or isinstance(features, bool) or features <= 0:
+            continue
+        node = keyword_node(layer.node, "input_dim")
+        ctx.report(
+            app.node,
+            Message.of("{layer} expects {expects} but receives {received} from input_dim={features} on "
+                       "{layer} at line {line}; {advice}", layer=layer.name, expects=layer.spec.expects,
+                       received=format_shape((None, features)), features=features, line=ctx.line(node),
+                       advice=_input_dim_advice(features, _steps(layer))),
+            related=[(node, f"input_dim={features} declares a 2-D (None, {features}) input here")],
+            evidence=ConstructionFails(layer, EXPECT, arg="input_dim", keep=("input_dim",)),
+        )
 
 
 def _return_sequences(ctx, layer, tensor):
@@ -42,6 +79,7 @@ def _return_sequences(ctx, layer, tensor):
 
 
 def check(ctx) -> None:
+    _rnn_input_dim(ctx)
     for app in ctx.analysis.applications:
         layer = app.layer
         spec = layer.spec
@@ -73,14 +111,22 @@ RULE = Rule(
         Follows the shape of the data through the model and reports a layer whose input has
         the wrong rank: an LSTM after an LSTM that returns only its last step, an RNN given a
         1-D ``input_shape``, a ``Conv1D`` after a ``Dense`` output, a ``Flatten`` followed by an
-        LSTM.  The message names the shape received and the layer (or ``input_shape``) it came
-        from, and what to change.
+        LSTM, and, under Keras 3, a first RNN given ``input_dim=`` (Keras 3 reads it as
+        ``input_shape=(input_dim,)``, a 2-D input; Keras 2 read it as the features per step).
+        The message names the shape received and the layer (or ``input_shape``) it came from,
+        and what to change.
     """,
     why="""
         Recurrent and 1-D convolution layers read 3-D input: (batch, timesteps, features).
         An LSTM without ``return_sequences=True`` outputs only its last step, (batch, units),
         so a second LSTM stacked on it has no time axis to iterate over.  Keras raises
         ``expected ndim=3, found ndim=2`` when the model is built.
+    """,
+    notes="""
+        Fix safety: unsafe.  When the tensor comes from an RNN that returns only its last step,
+        the fix passes ``return_sequences=True`` to that RNN (``--fix --unsafe-fixes``, or the
+        editor's quick fix).  That changes what the RNN outputs, and so the model: stacking was
+        probably meant, but the user may have meant a ``Dense`` after it instead.
     """,
     invalid=[
         """

@@ -1,5 +1,6 @@
 from shapelint.core.rule import Message, Rule, keyword_node, render
 from shapelint.core.shapes import format_shape, is_known
+from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.evidence import ConstructionFails, InputIgnored
 from shapelint.frameworks.keras.propagate import declared_input
 
@@ -56,6 +57,8 @@ def _ignored_spec(ctx, app):
         return
     shape, origin = declared
     actual = app.inputs[0].shape
+    if not accepts_rank(layer.spec, layer, len(actual)):
+        return  # the layer cannot take what it receives at all: SL101 says so
     if len(shape) != len(actual):
         differs = True
     else:

@@ -21,6 +21,7 @@ def model_input(tensor):
 
 
 def check(ctx) -> None:
+    reported = set()  # model inputs already reported: Keras stops at their first stateful layer
     for app in ctx.analysis.applications:
         if app.wrapper is not None or not app.inputs:
             continue
@@ -29,6 +30,9 @@ def check(ctx) -> None:
         if stateful is None or shape is None or shape[0] is not None:
             continue
         source = model_input(app.inputs[0])
+        if id(source) in reported:
+            continue
+        reported.add(id(source))
         rest = ", ".join(str(d) for d in shape[1:])
         if app.layer.keras >= 3:
             fix = (f"fix the batch size with keras.Input(batch_shape=(batch_size, {rest})) "
@@ -56,7 +60,9 @@ RULE = Rule(
     what="""
         Reports a recurrent layer with ``stateful=True`` (directly or inside
         ``Bidirectional``) whose input has a free batch axis: declared with ``input_shape``,
-        ``Input(shape=...)`` or ``model.build((None, ...))`` and no batch size.
+        Keras 2's ``input_dim`` / ``input_length``, ``Input(shape=...)`` or
+        ``model.build((None, ...))`` and no batch size.  Once per model input: Keras stops at
+        the first stateful layer.
     """,
     why="""
         A stateful RNN carries its state from one batch to the next, one state vector per

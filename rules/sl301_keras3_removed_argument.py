@@ -1,6 +1,11 @@
 from shapelint.core.fix import SAFE, DeclareBatchInput, FixPlan, RenameKeyword
 from shapelint.core.rule import Message, Rule, keyword_node, render, source_text
-from shapelint.frameworks.keras.evidence import CallArgumentFails, ConstructionFails, ModelMethodMissing
+from shapelint.frameworks.keras.evidence import (
+    CallArgumentFails,
+    ConstructionFails,
+    ModelMethodMissing,
+    OptimizerArgumentFails,
+)
 from shapelint.frameworks.keras.propagate import LayerVal, SequentialVal
 
 REJECTED = ("Unrecognized keyword arguments", "unexpected keyword argument",
@@ -17,6 +22,8 @@ KERAS1_RENAMES = {
 }
 # Removed from model.fit / evaluate / predict in every Keras since 2 (a TypeError at the call).
 FIT_RENAMES = {"nb_epoch": "epochs"}
+# Keras 2 optimizer spellings Keras 3 rejects ("Argument(s) not recognized"); tf_keras accepts them.
+OPTIMIZER_RENAMES = {"lr": "learning_rate"}
 
 
 def _code(layer, name):
@@ -84,6 +91,15 @@ def _keras3_spelling(layer, arg: str, first: bool):
     return None
 
 
+def _once(calls):
+    """Each call node once (a function analysed twice records its calls twice)."""
+    seen = set()
+    for call in calls:
+        if id(call.node) not in seen:
+            seen.add(id(call.node))
+            yield call
+
+
 def check(ctx) -> None:
     first = _first_layers(ctx.analysis)
     for layer in ctx.analysis.layers:
@@ -99,6 +115,15 @@ def check(ctx) -> None:
                                              rename=tuple(KERAS1_RENAMES.items()))
             ctx.report(keyword_node(layer.node, arg), message, evidence=evidence,
                        fix=_keras3_spelling(layer, arg, id(layer) in first))
+    for api in _once(ctx.analysis.api_calls):
+        for old, new in OPTIMIZER_RENAMES.items():
+            if api.optimizer is not None and old in api.kwargs:
+                ctx.report(keyword_node(api.node, old),
+                           Message.of("{optimizer}({old}=...) is a Keras 2 argument that Keras 3 rejects "
+                                      "(ValueError: Argument(s) not recognized): use {new}=",
+                                      optimizer=api.optimizer, old=old, new=new),
+                           evidence=OptimizerArgumentFails(api.optimizer, old, api.kwargs[old]),
+                           fix=FixPlan(f"Rename {old}= to {new}=", SAFE, RenameKeyword(api.node, old, new)))
     for call in ctx.analysis.model_calls:
         for old, new in FIT_RENAMES.items():
             if old in call.kwargs:
@@ -123,7 +148,8 @@ RULE = Rule(
         With Keras 3 as the target (the default): ``batch_input_shape=`` and ``batch_size=``
         on a layer, ``input_length=`` on layers other than ``Embedding``, ``input_dim=`` on a
         recurrent layer that declares a Sequential model's input (its meaning changed), Keras 1
-        names such as ``output_dim=``, ``init=``, ``border_mode=``, ``nb_filter=``, and
+        names such as ``output_dim=``, ``init=``, ``border_mode=``, ``nb_filter=``, an
+        optimizer's ``lr=`` (``keras.optimizers.Adam(lr=0.01)``: now ``learning_rate=``), and
         ``model.reset_states()``, which Keras 3 models no longer have.  For every target:
         ``fit(nb_epoch=...)`` (Keras 2 here means tf_keras; standalone Keras 2.0-2.3 still
         accepted nb_epoch with a warning).  Code imported from ``tf_keras`` is Keras 2 and only
@@ -139,6 +165,12 @@ RULE = Rule(
     notes="""
         Set ``target-keras = "2"`` in ``[tool.shapelint]`` (or ``--target-keras 2``) for code
         that runs on tf_keras / Keras 2, where these arguments still work.
+
+        Fix safety: safe.  A removed keyword is renamed to its Keras 3 name (``output_dim=`` to
+        ``units=``, ``nb_epoch=`` to ``epochs=``), and ``batch_input_shape=`` on a Sequential
+        model's first layer becomes ``Input(batch_shape=...)`` declared before it: the code
+        means what it meant under the old Keras (``shapelint --fix``).  The other arguments
+        (``input_length=``, ``batch_size=``, ``input_dim=``) have no automatic fix.
     """,
     invalid=[
         """

@@ -13,8 +13,9 @@ def default_plugins():
     if _PLUGINS is None:
         from shapelint.frameworks.data.plugin import PLUGIN as DATA
         from shapelint.frameworks.keras.plugin import PLUGIN as KERAS
+        from shapelint.frameworks.keras.removed import PLUGIN as KERAS_API
         from shapelint.frameworks.torch.plugin import PLUGIN as TORCH
-        _PLUGINS = (KERAS, TORCH, DATA)
+        _PLUGINS = (KERAS_API, KERAS, TORCH, DATA)
     return _PLUGINS
 
 

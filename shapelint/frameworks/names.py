@@ -29,6 +29,73 @@ _PREFIXES = (
 
 
 
+class Removed(NamedTuple):
+    """A Keras 2 module, layer or function that Keras 3 no longer has."""
+
+    path: str  # after the ``keras.`` root: ``layers.CuDNNLSTM``
+    module: bool  # a module (importing it fails) rather than a name in one
+    use: str  # what to write instead
+    in_tf_keras: bool = False  # still in TensorFlow 2.21's ``tf.keras`` compatibility namespace
+
+
+# Checked on Keras 3.15 and TensorFlow 2.21 (``import`` / ``from ... import`` of each fails,
+# ``tf.keras`` keeps only the two marked): see tests/test_migration_rules.py.
+KERAS3_REMOVED = {r.path: r for r in (
+    Removed("layers.merge", True, "keras.layers.concatenate / add / multiply / dot, or the layers "
+                                  "Concatenate(), Add(), Multiply(), Dot(axes=...)"),
+    Removed("layers.Merge", False, "a merge layer: keras.layers.Concatenate(), Add(), Multiply(), "
+                                   "Average() or Dot(axes=...)"),
+    Removed("utils.np_utils", True, "keras.utils.to_categorical(y, num_classes)"),
+    Removed("wrappers.scikit_learn", True, "the scikeras package (pip install scikeras; from "
+                                           "scikeras.wrappers import KerasClassifier, KerasRegressor)"),
+    Removed("layers.CuDNNLSTM", False, "keras.layers.LSTM, which runs on cuDNN by itself on a GPU "
+                                       "with its default arguments"),
+    Removed("layers.CuDNNGRU", False, "keras.layers.GRU, which runs on cuDNN by itself on a GPU "
+                                      "with its default arguments"),
+    Removed("layers.TimeDistributedDense", False, "keras.layers.TimeDistributed(keras.layers.Dense(units)), "
+                                                  "or Dense(units) alone (it acts on the last axis)"),
+    Removed("preprocessing.text", True, "keras.layers.TextVectorization (tf.keras.preprocessing.text "
+                                        "still exists in TensorFlow's tf.keras)", in_tf_keras=True),
+    Removed("preprocessing.image.ImageDataGenerator", False,
+            "keras.utils.image_dataset_from_directory with augmentation layers (keras.layers.RandomFlip, "
+            "RandomRotation...), or tf.keras.preprocessing.image.ImageDataGenerator, which TensorFlow's "
+            "tf.keras still has", in_tf_keras=True),
+)}
+
+
+def keras3_removed(qualname: str) -> Optional[Removed]:
+    """What ``qualname`` (as the file spells it) names that Keras 3 removed, or None.  Only
+    the standalone ``keras`` and TensorFlow's ``tensorflow.keras`` spellings count: tf_keras is
+    Keras 2, and ``keras.src`` / ``tensorflow.python.keras`` are internals with their own
+    contents."""
+    if qualname.startswith("keras."):
+        rest, tf_keras = qualname[len("keras."):], False
+    elif qualname.startswith("tensorflow.keras."):
+        rest, tf_keras = qualname[len("tensorflow.keras."):], True
+    else:
+        return None
+    parts = rest.split(".")
+    for end in range(len(parts), 0, -1):
+        removed = KERAS3_REMOVED.get(".".join(parts[:end]))
+        if removed is not None:
+            return None if (tf_keras and removed.in_tf_keras) else removed
+    return None
+
+
+# Keras optimizers (``keras.optimizers.Adam``): in Keras 3 their ``lr=`` is ``learning_rate=``.
+OPTIMIZERS = frozenset({"SGD", "RMSprop", "Adam", "AdamW", "Adadelta", "Adagrad", "Adamax", "Adafactor",
+                        "Nadam", "Ftrl", "Lion", "Lamb"})
+
+
+def keras_optimizer(qualname: str) -> Optional[str]:
+    """``Adam`` for ``keras.optimizers.Adam`` / ``tensorflow.keras.optimizers.Adam`` (as the
+    file spells it; not tf_keras, not ``optimizers.legacy``), else None."""
+    for root in ("keras.optimizers.", "tensorflow.keras.optimizers."):
+        if qualname.startswith(root) and qualname[len(root):] in OPTIMIZERS:
+            return qualname[len(root):]
+    return None
+
+
 class Meaning(NamedTuple):
     kind: str  # layer | input | sequential | model | merge | softmax | numpy | keras
     name: str  # catalog name, numpy function, ...

@@ -146,17 +146,94 @@ class InputIgnored(KerasEvidence):
 
 @dataclass(frozen=True)
 class ModelMethodMissing(KerasEvidence):
-    """``model.reset_states()`` on a Keras 3 model (the method is gone)."""
+    """``model.<method>`` on a Keras 3 model (``reset_states``, ``predict_classes``,
+    ``fit_generator``...: the method is gone)."""
 
     expect: Tuple[str, ...]
+    method: str = "reset_states"
 
     def synthesize(self, target_keras: int) -> Probe:
-        program = "\n".join([
-            "model = keras.Sequential([keras.Input(batch_shape=(1, 2, 1)), "
-            "keras.layers.LSTM(2, stateful=True)])",
-            "model.reset_states()",
-        ])
+        if not self.method.isidentifier():
+            raise Unsynthesizable("not a method name")
+        if self.method == "reset_states":
+            program = "\n".join([
+                "model = keras.Sequential([keras.Input(batch_shape=(1, 2, 1)), "
+                "keras.layers.LSTM(2, stateful=True)])",
+                "model.reset_states()",
+            ])
+        else:
+            program = "\n".join([
+                "model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])",
+                "model.compile(loss='mse', optimizer='sgd')",
+                f"model.{self.method}",
+            ])
         return Probe(program, "raises", self.expect, target_keras)
+
+
+def _dotted(text: str) -> bool:
+    return bool(text) and all(part.isidentifier() for part in text.split("."))
+
+
+@dataclass(frozen=True)
+class ImportFails(KerasEvidence):
+    """``import keras.utils.np_utils`` / ``from keras.layers import CuDNNLSTM`` raises an
+    ImportError (``statement``: ``import A`` or ``from A import B``, dotted names only)."""
+
+    statement: str
+    expect: Tuple[str, ...] = ("No module named", "cannot import name")
+
+    def synthesize(self, target_keras: int) -> Probe:
+        words = self.statement.split()
+        if not (len(words) == 2 and words[0] == "import" and _dotted(words[1])) and not (
+                len(words) == 4 and words[0] == "from" and words[2] == "import"
+                and _dotted(words[1]) and words[3].isidentifier()):
+            raise Unsynthesizable("not a plain import statement")
+        # The worker reads an ImportError as "Keras is not installed": the import's own error is
+        # raised again with the same name and message (without the file path), as a plain
+        # Exception, so that the verdict quotes it.
+        program = "\n".join([
+            "try:",
+            f"    {self.statement}",
+            "except ImportError as exc:",
+            "    failure = exc",
+            "else:",
+            "    failure = None",
+            "if failure is not None:",
+            "    raise type(type(failure).__name__, (Exception,), {})(str(failure).split(' (')[0]) from None",
+        ])
+        return Probe(program, "raises", self.expect, 3)
+
+
+@dataclass(frozen=True)
+class AttributeMissing(KerasEvidence):
+    """``keras.layers.CuDNNLSTM`` (or ``tensorflow.keras...``) raises an AttributeError."""
+
+    qualname: str
+    expect: Tuple[str, ...] = ("has no attribute",)
+
+    def synthesize(self, target_keras: int) -> Probe:
+        root = self.qualname.split(".")[0]
+        if root not in ("keras", "tensorflow") or not _dotted(self.qualname):
+            raise Unsynthesizable("not a Keras name")
+        return Probe(f"import {root}\n{self.qualname}", "raises", self.expect, 3)
+
+
+@dataclass(frozen=True)
+class OptimizerArgumentFails(KerasEvidence):
+    """``keras.optimizers.<optimizer>(<arg>=value)`` raises one of ``expect``."""
+
+    optimizer: str
+    arg: str
+    value: Any
+    expect: Tuple[str, ...] = ("not recognized",)
+
+    def synthesize(self, target_keras: int) -> Probe:
+        if not (self.optimizer.isidentifier() and self.arg.isidentifier()):
+            raise Unsynthesizable("not a name")
+        number = isinstance(self.value, (int, float)) and not isinstance(self.value, bool) \
+            and self.value == self.value and abs(self.value) != float("inf")
+        value = repr(self.value) if number else "0.01"
+        return Probe(f"keras.optimizers.{self.optimizer}({self.arg}={value})", "raises", self.expect, 3)
 
 
 @dataclass(frozen=True)
