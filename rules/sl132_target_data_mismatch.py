@@ -1,5 +1,6 @@
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import UNKNOWN_DIM, format_shape, is_known
+from shapelint.frameworks.data.evidence import SingleUnitCrossentropy
 from shapelint.frameworks.keras.evidence import ModelCallFails
 from shapelint.frameworks.keras.training import (
     TAKES_Y,
@@ -62,7 +63,7 @@ def _problem(target, output, loss):
         if len(expanded) != len(output) or any(_differs(a, b) for a, b in zip(expanded[1:], output[1:])):
             hint = ""
             if len(output) == 3 and len(target) == 2:
-                hint = ": the model returns a sequence (return_sequences=True on the last RNN)"
+                hint = ": the model returns a sequence"
             return f"must have the output's shape for {loss}{hint}", True
         return None
     if loss in REGRESSION:
@@ -129,6 +130,49 @@ def _rank_only(output):
     return None
 
 
+SEQUENCE_KEEPERS = {"Conv1D", "MaxPooling1D", "AveragePooling1D", "MaxPool1D", "AvgPool1D", "SeparableConv1D",
+                    "UpSampling1D", "ZeroPadding1D", "Cropping1D", "Embedding", "Reshape"}
+
+
+def _sequence_source(output, ctx) -> str:
+    """Why a rank-3 output has a time axis: the layer that made it, walking back through Dense
+    and shape-keeping layers ("" when unsure)."""
+    tensor = output
+    for _ in range(20):
+        producer = getattr(tensor, "producer", None)
+        layer = getattr(producer, "layer", None)
+        spec = getattr(layer, "spec", None)
+        name = getattr(spec, "name", None)
+        if name is None or producer.inputs is None or len(producer.inputs) != 1:
+            return ""
+        if getattr(spec, "recurrent", False):
+            return " (return_sequences=True on the last RNN)" if layer.arg("return_sequences") is True else ""
+        if name in SEQUENCE_KEEPERS:
+            pooling = "pool" in name.lower()
+            what = "a pooling layer, which keeps the time axis" if pooling else "it keeps the time axis"
+            return (f" ({name} at line {ctx.line(layer.node)}: {what}; add GlobalMaxPooling1D() or "
+                    f"Flatten() before the head)")
+        if name not in KEEPS_SHAPE and name != "Dense":
+            return ""
+        tensor = producer.inputs[0]
+    return ""
+
+
+def _single_unit(y, output, loss, tensor):
+    """Evidence that ``categorical_crossentropy`` is always ~0 on this model's one output unit
+    (not when the unit is a softmax: SL121 reports that), else None."""
+    if loss != "categorical_crossentropy" or len(output) < 2 or output[-1] != 1 or not is_known(output[-1]):
+        return None
+    producer = getattr(tensor, "producer", None)
+    layer = getattr(producer, "layer", None)
+    if getattr(getattr(layer, "spec", None), "name", None) != "Dense" or layer.arg("activation") == "softmax":
+        return None
+    model_y = tuple(y) if len(y) == len(output) else tuple(y) + (1,)
+    if len(model_y) != len(output) or (len(y) == len(output) and y[-1] != 1):
+        return None
+    return model_y
+
+
 def check(ctx) -> None:
     for call in ctx.analysis.model_calls:
         if call.method not in TAKES_Y + ("fit_generator", "evaluate_generator"):
@@ -159,9 +203,31 @@ def check(ctx) -> None:
             shape = _rank_only(output)
         else:
             continue
+        single_y = _single_unit(y, shape, loss, output)
+        if single_y is not None:
+            declared = model_input(call.model).shape
+            single = SingleUnitCrossentropy(call.model, (4,) + tuple(
+                a if is_known(a) else b if is_known(b) else 16 if b is None else b
+                for a, b in zip(x[1:], declared[1:])), (4,) + tuple(single_y[1:]))
+            ctx.report(
+                call.node,
+                Message.of("{method}: categorical_crossentropy over the model's single output unit {output_shape} "
+                           "(from {source}) is 0 whatever the targets y {y_shape} are: Keras divides the scores by "
+                           "their sum, so the one score is always 1.0 and the model learns nothing; for classes "
+                           "0..k use Dense(k, activation=\"softmax\") with sparse_categorical_crossentropy, for "
+                           "two classes binary_crossentropy (this trains without an error)",
+                           method=call.method, output_shape=format_shape(output.shape),
+                           source=ctx.where(output.origin), y_shape=format_shape(y)),
+                related=[(output.origin.node if output.origin else None, "one output unit here"),
+                         (y_from.node, f"y gets its shape {format_shape(y)} here")],
+                evidence=single,
+            )
+            continue
         problem = _problem(y, shape, loss)
         if problem:
             message, fails = problem
+            if message.endswith(": the model returns a sequence"):
+                message += _sequence_source(output, ctx)
             samples = fixed_batch(call.model) or 4
             labels = tuple(y[1:])
             if labels and labels[-1] is UNKNOWN_DIM and is_known(output.shape[-1]):
@@ -199,7 +265,10 @@ RULE = Rule(
         another number of samples than ``x``; integer labels with ``categorical_crossentropy``;
         one-hot labels with ``sparse_categorical_crossentropy``; one class id per sample against
         per-position scores (no ``Flatten`` before the head); targets of another shape with a
-        cross-entropy; per-sample targets against per-timestep outputs (``return_sequences=True``).
+        cross-entropy; per-sample targets against per-timestep outputs (``return_sequences=True``,
+        or a pooling layer that keeps the time axis, named in the message);
+        ``categorical_crossentropy`` over a single output unit, whose loss is 0 whatever the
+        targets.
     """,
     why="""
         Some of these fail in ``fit`` (``Arguments target and output must have the same

@@ -9,31 +9,39 @@ def check(ctx) -> None:
     for call in ctx.analysis.model_calls:
         if call.method not in ("fit", "evaluate", "predict"):
             continue
-        dataset = facts(call).x
         tensor = model_input(call.model)
-        if not isinstance(dataset, DatasetVal) or dataset.batch is not None or tensor is None:
+        if tensor is None:
             continue
-        element = dataset.element
-        if isinstance(element, tuple) and element and isinstance(element[0], tuple):
-            element = element[0]  # (features, labels)
-        if not isinstance(element, tuple) or len(element) != len(tensor.shape) - 1:
-            continue
-        discarded = getattr(dataset, "discarded_batch", None)
-        note = ""
-        if discarded is not None:
-            note = (f"; the .batch() at line {ctx.line(discarded)} returns a new dataset, which is "
-                    f"thrown away: assign it (data = data.batch(...))")
-        ctx.report(
-            call.node,
-            Message.of("{method} gets a tf.data.Dataset that is never batched: from_tensor_slices at line "
-                       "{line} yields one sample of shape {element} at a time, but the model wants batches "
-                       "{input_shape}; add .batch(32){note}",
-                       method=call.method, line=ctx.line(dataset.node), element=format_shape(element),
-                       input_shape=format_shape(tensor.shape), note=note),
-            related=[(dataset.node, f"one element is {format_shape(element)}")],
-            evidence=ModelCallFails(call.model, "dataset_predict", (4,) + tuple(element),
-                                    ("Invalid input shape", "expected min_ndim", "incompatible")),
-        )
+        datasets = [("", facts(call).x)]
+        if call.method == "fit":
+            datasets.append(("as validation_data ", facts(call).arg("validation_data")))
+        for role, dataset in datasets:
+            if isinstance(dataset, DatasetVal) and dataset.batch is None:
+                _report(ctx, call, tensor, dataset, role)
+
+
+def _report(ctx, call, tensor, dataset, role) -> None:
+    element = dataset.element
+    if isinstance(element, tuple) and element and isinstance(element[0], tuple):
+        element = element[0]  # (features, labels)
+    if not isinstance(element, tuple) or len(element) != len(tensor.shape) - 1:
+        return
+    discarded = getattr(dataset, "discarded_batch", None)
+    note = ""
+    if discarded is not None:
+        note = (f"; the .batch() at line {ctx.line(discarded)} returns a new dataset, which is "
+                f"thrown away: assign it (data = data.batch(...))")
+    ctx.report(
+        call.node,
+        Message.of("{method} gets {role}a tf.data.Dataset that is never batched: from_tensor_slices at line "
+                   "{line} yields one sample of shape {element} at a time, but the model wants batches "
+                   "{input_shape}; add .batch(32){note}",
+                   method=call.method, role=role, line=ctx.line(dataset.node), element=format_shape(element),
+                   input_shape=format_shape(tensor.shape), note=note),
+        related=[(dataset.node, f"one element is {format_shape(element)}")],
+        evidence=ModelCallFails(call.model, "dataset_predict", (4,) + tuple(element),
+                                ("Invalid input shape", "expected min_ndim", "incompatible")),
+    )
 
 
 RULE = Rule(
@@ -42,8 +50,11 @@ RULE = Rule(
     summary="A tf.data.Dataset that is never .batch()ed is given to fit / predict / evaluate.",
     what="""
         Reports a ``tf.data.Dataset.from_tensor_slices(...)`` pipeline without ``.batch()``
-        given to ``fit`` / ``evaluate`` / ``predict`` when its elements have one dimension less
-        than the model input, and says so when a ``.batch()`` result was thrown away.
+        given to ``fit`` / ``evaluate`` / ``predict``, or as ``validation_data`` to ``fit``, when
+        its elements have one dimension less than the model input, and says so when a
+        ``.batch()`` result was thrown away.  ``.shuffle()``, ``.repeat()``, ``.prefetch()``,
+        ``.cache()`` keep a pipeline unbatched; ``.map(f)`` too when ``f`` is a function of the
+        file whose result shapelint follows (else the element is unknown and the rule silent).
     """,
     why="""
         ``from_tensor_slices`` yields one sample at a time; Keras takes each element of a

@@ -13,8 +13,17 @@ from typing import Any, Optional
 
 import libcst as cst
 
+from shapelint.core.rule import source_text
 from shapelint.core.shapes import UNKNOWN_DIM, is_known
-from shapelint.interp.values import UNKNOWN, AbstractValue, BoundMethod, ListVal, sequence_items
+from shapelint.interp.values import (
+    UNKNOWN,
+    AbstractValue,
+    BoundMethod,
+    FunctionVal,
+    ListVal,
+    QualName,
+    sequence_items,
+)
 
 # numpy methods that change an array's shape in place.
 IN_PLACE_ARRAY_METHODS = {"resize"}
@@ -46,13 +55,19 @@ class ArrayVal(AbstractValue):
 
     def subscript(self, interp, node, frame):
         """``X[:, 0]``, ``X[10:]``, ``X[i]`` on an array of known shape."""
-        parts = []
+        parts: list = []
         for element in node.slice:
             index = element.slice
             if isinstance(index, cst.Index):
+                if isinstance(index.value, cst.Ellipsis):
+                    parts.append(ELLIPSIS)
+                    continue
                 value = interp.eval(index.value, frame)
+                if value is None or (isinstance(value, QualName) and value.name in NEWAXIS):
+                    parts.append(None)  # `X[:, None, :]`, `X[..., np.newaxis]`: a new axis of 1
+                    continue
                 if not (isinstance(value, int) and not isinstance(value, bool)):
-                    return UNKNOWN  # a fancy index, a mask, None/newaxis, Ellipsis...
+                    return UNKNOWN  # a fancy index, a mask...
                 parts.append(value)
             else:
                 bounds = [interp.eval(p, frame) if p is not None else None
@@ -60,7 +75,11 @@ class ArrayVal(AbstractValue):
                 known = all(b is None or (isinstance(b, int) and not isinstance(b, bool)) for b in bounds)
                 parts.append(slice(*bounds) if known else UNKNOWN_SLICE)
         shape = index_shape(self.shape, parts)
-        return UNKNOWN if shape is None else ArrayVal(shape, node, "a slice")
+        what = "a slice"
+        if None in parts or ELLIPSIS in parts:
+            text = source_text(node)
+            what = text if len(text) <= 40 else "an index that adds an axis"
+        return UNKNOWN if shape is None else ArrayVal(shape, node, what)
 
     def length(self):
         return self.shape[0] if self.shape and is_known(self.shape[0]) else None
@@ -82,6 +101,100 @@ class ArrayVal(AbstractValue):
 
 
 @dataclass(eq=False)
+class SomeArrayVal(AbstractValue):
+    """Certainly a numpy array, of unknown shape (even its rank): ``np.array(rows)``,
+    ``df.values``, ``df.to_numpy()``.  Only ``reshape`` with explicit sizes makes its shape
+    known, with unknown sizes where the arguments are unknown: ``X.reshape(X.shape[0],
+    X.shape[1], 1)`` is (?, ?, 1), of rank 3."""
+
+    node: Any = None
+    what: str = "array"
+
+    def attribute(self, interp, name, node, frame):
+        if name == "T":
+            return SomeArrayVal(node, "transpose")
+        if name in ("shape", "ndim", "size"):
+            return UNKNOWN
+        return BoundMethod(self, name)
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if opaque:
+            return UNKNOWN
+        if name == "reshape" and args and not kwargs:
+            target = _shape_arg(args[0] if len(args) == 1 else tuple(args), allow_minus_one=True)
+            return _array(reshape(None, target), node, "reshape")
+        if name in ("astype", "copy"):
+            return SomeArrayVal(self.node, self.what)
+        if name in ("flatten", "ravel") and not args and not kwargs:
+            return ArrayVal((UNKNOWN_DIM,), node, name)
+        return UNKNOWN
+
+    def subscript(self, interp, node, frame):
+        return UNKNOWN
+
+    def mutated(self, interp, target, frame):
+        if isinstance(target.value, cst.Name):  # `X.shape = (...)`
+            frame.scope.bind(target.value.value, UNKNOWN)
+
+    def elementwise(self, other):
+        if isinstance(other, (int, float)):
+            return SomeArrayVal(self.node, self.what)
+        return UNKNOWN
+
+
+# pandas: DataFrame / Series methods that return a DataFrame or Series (whose ``.values`` /
+# ``.to_numpy()`` are numpy arrays).
+FRAME_METHODS = {"drop", "dropna", "fillna", "copy", "astype", "head", "tail", "sample", "reset_index",
+                 "sort_values", "sort_index", "replace", "filter", "interpolate", "ffill", "bfill",
+                 "select_dtypes", "rename", "set_index", "abs", "clip", "round", "diff", "pct_change",
+                 "shift", "drop_duplicates", "reindex", "get_dummies"}
+FRAME_CONSTRUCTORS = {"read_csv", "read_excel", "read_table", "read_json", "read_parquet", "read_pickle",
+                      "read_feather", "read_sql", "DataFrame", "get_dummies"}
+
+
+@dataclass(eq=False)
+class FrameVal(AbstractValue):
+    """A pandas DataFrame or Series (shape unknown): its ``.values`` is a numpy array."""
+
+    node: Any = None
+    what: str = "DataFrame"
+
+    def attribute(self, interp, name, node, frame):
+        if name == "values":
+            return SomeArrayVal(node, f"{self.what}.values")
+        if name in ("iloc", "loc", "T"):
+            return FrameVal(self.node, self.what)
+        if name in FRAME_METHODS or name == "to_numpy":
+            return BoundMethod(self, name)
+        return UNKNOWN
+
+    def call_method(self, interp, name, args, kwargs, opaque, node, frame):
+        if opaque:
+            return UNKNOWN
+        if name == "to_numpy" and not kwargs and not args:
+            return SomeArrayVal(node, f"{self.what}.to_numpy()")
+        if name in FRAME_METHODS and not (name == "drop" and kwargs.get("inplace") is not None) \
+                and kwargs.get("inplace") in (None, False):
+            return FrameVal(self.node, self.what)
+        return UNKNOWN
+
+    def subscript(self, interp, node, frame):
+        for element in node.slice:  # evaluated for their own sake
+            if isinstance(element.slice, cst.Index):
+                interp.eval(element.slice.value, frame)
+        return FrameVal(self.node, self.what)
+
+    def mutated(self, interp, target, frame):
+        pass  # `df.columns = [...]`: still a DataFrame
+
+
+def pandas_call(name: str, args, kwargs, opaque: bool, node) -> Any:
+    if name in FRAME_CONSTRUCTORS:
+        return FrameVal(node, f"pd.{name}")
+    return UNKNOWN
+
+
+@dataclass(eq=False)
 class DatasetVal(AbstractValue):
     """A ``tf.data.Dataset`` built from arrays: its element shapes and whether it is batched."""
 
@@ -98,7 +211,13 @@ class DatasetVal(AbstractValue):
         return BoundMethod(self, name)
 
     def call_method(self, interp, name, args, kwargs, opaque, node, frame):
-        return UNKNOWN if opaque else dataset_method(self, name, args, kwargs, node)
+        if opaque:
+            return UNKNOWN
+        result = dataset_method(self, name, args, kwargs, node)
+        if name == "map" and isinstance(result, DatasetVal) and len(args) == 1 and not kwargs \
+                and isinstance(args[0], FunctionVal):
+            result.element = mapped_element(interp, args[0], self.element, self.batch, node, frame)
+        return result
 
     def discarded(self, node):
         if self.source is not None and self.batched_at is node:
@@ -277,6 +396,8 @@ def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
         shape = _shape_of(args[0])
     elif name == "reshape" and len(args) >= 2:
         shape = reshape(_shape_of(args[0]), _shape_arg(args[1], allow_minus_one=True))
+    elif name == "expand_dims" and len(args) == 1 and set(kwargs) == {"axis"}:
+        return numpy_call(name, [args[0], kwargs["axis"]], {}, opaque, node)
     elif name == "expand_dims" and len(args) >= 2 and is_known(args[1]) and _shape_of(args[0]) is not None:
         base = list(_shape_of(args[0]))
         axis = args[1] if args[1] >= 0 else len(base) + 1 + args[1]
@@ -287,8 +408,23 @@ def numpy_call(name: str, args, kwargs, opaque: bool, node) -> Any:
     elif name in ("concatenate", "stack", "vstack", "hstack") and args:
         shape = _join(name, args[0], kwargs.get("axis", args[1] if len(args) > 1 else 0))
     if shape is None:
+        if _proves_array(name, args, kwargs):
+            return SomeArrayVal(node, f"np.{name}")
         return UNKNOWN
     return _array(shape, node, f"np.{name}")
+
+
+def _proves_array(name, args, kwargs) -> bool:
+    """numpy calls that certainly return one ndarray, of a shape not known here."""
+    if name in ("loadtxt", "genfromtxt") and not kwargs.get("unpack"):
+        return True
+    if name == "load" and args and isinstance(args[0], str) and args[0].endswith(".npy"):
+        return True  # an .npz file gives a dict-like NpzFile
+    if name in ("concatenate", "stack", "vstack", "hstack", "array", "asarray") and args:
+        return True
+    if name in SAME_SHAPE_FUNCTIONS and len(args) == 1 and isinstance(args[0], SomeArrayVal):
+        return True
+    return False
 
 
 def _join(name, arrays, axis) -> Optional[tuple]:
@@ -331,16 +467,30 @@ def to_categorical(args, kwargs, node) -> Any:
 
 
 UNKNOWN_SLICE = object()  # a slice whose bounds are not known
+ELLIPSIS = object()  # `...` in an index
+NEWAXIS = ("numpy.newaxis", "tensorflow.newaxis")
 
 
 def index_shape(shape: tuple, index) -> Optional[tuple]:
-    """``X[i]``, ``X[a:b]``, ``X[:, 0]``: ``index`` lists ints, slices and ``UNKNOWN_SLICE``."""
-    out = []
+    """``X[i]``, ``X[a:b]``, ``X[:, 0]``, ``X[:, None]``, ``X[..., None]``: ``index`` lists ints,
+    slices, ``UNKNOWN_SLICE``, None (a new axis of size 1) and at most one ``ELLIPSIS``."""
     parts = list(index)
-    if len(parts) > len(shape):
+    if parts.count(ELLIPSIS) > 1:
         return None
-    for axis, part in enumerate(parts):
+    consuming = [p for p in parts if p is not None and p is not ELLIPSIS]
+    if len(consuming) > len(shape):
+        return None
+    if ELLIPSIS in parts:
+        at = parts.index(ELLIPSIS)
+        parts[at:at + 1] = [slice(None, None, None)] * (len(shape) - len(consuming))
+    out: list = []
+    axis = 0
+    for part in parts:
+        if part is None:
+            out.append(1)
+            continue
         dim = shape[axis]
+        axis += 1
         if isinstance(part, int):
             continue  # the axis disappears
         if part is UNKNOWN_SLICE:
@@ -356,7 +506,7 @@ def index_shape(shape: tuple, index) -> Optional[tuple]:
                 out.append(UNKNOWN_DIM)
             continue
         return None
-    return tuple(out) + tuple(shape[len(parts):])
+    return tuple(out) + tuple(shape[axis:])
 
 
 def array_method(array: ArrayVal, name: str, args, kwargs, opaque: bool, node) -> Any:
@@ -401,6 +551,26 @@ def from_tensor_slices(args, kwargs, node) -> Any:
     element, counts = _element(args[0])
     count = counts[0] if counts and all(c == counts[0] for c in counts) else UNKNOWN_DIM
     return DatasetVal(element=element, batch=None, node=node, samples=count)
+
+
+def mapped_element(interp, fn, element, batch, node, frame):
+    """The element of ``dataset.map(fn)`` for a function defined in the file: ``fn`` run on
+    arrays of the element's shapes (with the batch axis when batched); None unless every part
+    of its result is an array of known rank."""
+    if not isinstance(element, tuple):
+        return None
+    lead = () if batch is None else (batch if is_known(batch) else UNKNOWN_DIM,)
+    structured = bool(element) and all(isinstance(e, tuple) for e in element)
+    parts = element if structured else (element,)
+    if any(not isinstance(p, tuple) for p in parts):
+        return None
+    values = [ArrayVal(lead + p, node, "map") for p in parts]
+    result = interp.call(fn, values, {}, False, node, frame)
+    items = result if isinstance(result, tuple) else (result,)
+    if not items or not all(isinstance(v, ArrayVal) and v.shape[:len(lead)] == lead for v in items):
+        return None
+    shapes = tuple(tuple(v.shape[len(lead):]) for v in items)
+    return shapes if isinstance(result, tuple) else shapes[0]
 
 
 def dataset_method(dataset: DatasetVal, name: str, args, kwargs, node) -> Any:

@@ -50,6 +50,10 @@ def loss(meaning, interp, args, kwargs, opaque, node, frame):
     return losses.loss_object(meaning.name, args, kwargs, opaque)
 
 
+def pandas_call(name, interp, args, kwargs, opaque, node, frame):
+    return arrays.pandas_call(name, args, kwargs, opaque, node)
+
+
 HANDLERS = {
     "loss": loss,
     "image_generator": image_generator,
@@ -65,6 +69,8 @@ class DataPlugin(Plugin):
     name = "data"
 
     def resolve(self, qualname):
+        if qualname.startswith("pandas.") and qualname.count(".") == 1:
+            return partial(pandas_call, qualname.split(".")[1])
         meaning = names.meaning(qualname)
         handler = HANDLERS.get(meaning.kind) if meaning is not None else None
         return partial(handler, meaning) if handler is not None else None
