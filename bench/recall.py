@@ -2,18 +2,17 @@
 line marked ``# bug``, and is the fixed version clean?  Prints a line per case and the totals;
 asserts nothing.
 
-    python bench/recall.py [--confirm] [--target-keras 2|3]
+    python bench/recall.py [--confirm] [--target-keras 2|3] [--cases so|MODULE]
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from recall_cases import CASES  # noqa: E402
 
 from shapelint.core.config import Config  # noqa: E402
 from shapelint.linter import Linter  # noqa: E402
@@ -23,7 +22,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--confirm", action="store_true", help="confirm on TensorFlow / PyTorch (slow)")
     parser.add_argument("--target-keras", type=int, default=3)
+    parser.add_argument("--cases", default="recall_cases",
+                        help="module of bench/ holding CASES ('so' = recall_cases_so)")
     args = parser.parse_args()
+    module = {"so": "recall_cases_so"}.get(args.cases, args.cases)
+    CASES = importlib.import_module(module).CASES
     linter = Linter(use_cache=False)
     config = Config(confirm=args.confirm, target_keras=args.target_keras)
     found = clean = 0
