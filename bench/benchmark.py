@@ -9,7 +9,11 @@ best of N (default 3), interpreter start-up included, on the corpus's .py files:
   * shapelint cold: an empty result cache, automatic jobs; warm: the same again, cache hits;
   * shapelint -j1 and -j auto without the cache (one process against the pool);
   * flake8 with its default jobs and flake8 -j1 (without shapelint's plugin), and flake8 with
-    the plugin (default jobs).
+    the plugin (default jobs);
+  * the parse share: LibCST's parse against the whole engine, with and without the selection
+    of the statements that can matter (``shapelint.core.select``), in process;
+  * issue 14's figures: cold shapelint / plain flake8, the warm re-run (the language server's
+    figures come from its own benchmark).
 Every shapelint run is --no-confirm: this measures the linter, not TensorFlow (see
 bench/benchmark_confirm.py).  --stages adds where shapelint's time goes, in process.
 """
@@ -89,6 +93,43 @@ def end_to_end(root: Path, files: int, lines: int, repeat: int) -> None:
     print(f"  {'':30} {'seconds':>8} {'files/s':>9} {'klines/s':>9} {'CPU s':>8}")
     for label, (seconds, cpu) in rows:
         print(f"  {label:30} {seconds:8.2f} {files / seconds:9.0f} {lines / seconds / 1000:9.1f} {cpu:8.2f}")
+    return dict(rows)
+
+
+def parse_share(texts) -> None:
+    """Where the engine's time goes with and without the selection (``core.select``): the
+    LibCST parse against the whole engine, in process, one file at a time."""
+    import libcst as cst
+
+    from shapelint.core.config import Config
+    from shapelint.core.select import selection
+    from shapelint.engine import lint_source, mentions_framework
+
+    config = Config(confirm=False)
+    candidates = [t for t in texts if mentions_framework(t)]
+    figures = {}
+    for label, select in (("whole text", False), ("selection", True)):
+        os.environ["SHAPELINT_NO_SELECT"] = "0" if select else "1"
+        parse = choose = 0.0
+        for text in candidates:
+            start = time.perf_counter()
+            chosen = selection(text) if select else None
+            choose += time.perf_counter() - start
+            start = time.perf_counter()
+            try:
+                cst.parse_module(chosen[0] if chosen is not None else text)
+            except Exception:  # noqa: BLE001 - a syntax error: its parse time counts all the same
+                pass
+            parse += time.perf_counter() - start
+        start = time.perf_counter()
+        for text in candidates:
+            lint_source(text, "x.py", config)
+        figures[label] = (parse, choose, time.perf_counter() - start)
+    os.environ.pop("SHAPELINT_NO_SELECT", None)
+    print(f"\nparse share, in process ({len(candidates)} files mention a framework):")
+    print(f"  {'':12} {'LibCST parse s':>14} {'ast selection s':>15} {'engine s':>9} {'parse share':>11}")
+    for label, (parse, choose, total) in figures.items():
+        print(f"  {label:12} {parse:14.2f} {choose:15.2f} {total:9.2f} {100 * parse / total:10.0f} %")
 
 
 def stages(texts) -> None:
@@ -146,10 +187,21 @@ def main(argv) -> None:
     print(f"corpus: {source} at {root}\n  {len(paths)} .py files, {lines:,} lines; "
           f"{sum('keras' in t for t in texts)} mention keras, {torch} import torch")
     print(f"  load average before: {os.getloadavg()[0]:.2f} (other processes share the CPUs)")
-    end_to_end(root, len(paths), lines, args.repeat)
+    rows = end_to_end(root, len(paths), lines, args.repeat)
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
+    parse_share(texts)
     if args.stages:
         stages(texts)
+    cold, warm = rows["shapelint cold (-j auto)"][0], rows["shapelint warm (cache hits)"][0]
+    flake8 = rows["flake8 (default jobs)"][0]
+    print("\nissue 14's figures (same machine, this run):")
+    print(f"  {'measure':58} {'shapelint':>10} {'flake8':>8} {'aim':>8}")
+    print(f"  {'cold, shapelint / plain flake8 (ratio)':58} {cold / flake8:10.2f} {'1':>8} {'<= 0.5':>8}")
+    print(f"  {'cold seconds':58} {cold:10.2f} {flake8:8.2f}")
+    print(f"  {'unchanged re-run (warm cache), seconds':58} {warm:10.2f} {'-':>8} {'<= 0.3':>8}")
+    print(f"  {'language server, full-text edit -> diagnostics (1,800 lines)':58} {'(LSP bench)':>10} {'-':>8} "
+          f"{'<= 200ms':>8}")
+    print(f"  {'language server, same, 50-line file':58} {'(LSP bench)':>10} {'-':>8} {'<= 150ms':>8}")
 
 
 if __name__ == "__main__":

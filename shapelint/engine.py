@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -24,15 +24,23 @@ from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.files import nesting_problem
 from shapelint.core.fix import Span
 from shapelint.core.noqa import file_noqa, noqa_lines, silenced
+from shapelint.core.notebook import (
+    Cell,
+    NotebookError,
+    build_program,
+    cell_problems,
+    is_notebook,
+    is_python,
+    notebook_error,
+    read_cells,
+)
+from shapelint.core.prefilter import _PASTED_MARKERS, FRAMEWORK_MARKERS, mentions_framework  # noqa: F401
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
+from shapelint.core.select import select_source
 from shapelint.core.tolerant import repair
 from shapelint.frameworks import default_plugins
 from shapelint.interp.interpreter import Interpreter
-
-# A file that mentions none of these is not parsed at all: it cannot build a model.
-FRAMEWORK_MARKERS = ("keras", "tensorflow", "torch")
-
 
 POSITION_RECURSION_LIMIT = 10_000
 
@@ -72,14 +80,6 @@ class Locator:
 _GLOBAL_STATEMENT = re.compile(r"(?:^|;)[ \t]*(?:global|nonlocal)[ \t]+[A-Za-z_]", re.M)
 
 
-# Pasted code may name no framework at all (``model = Sequential()``, ``Dense(1)(x)``): a layer
-# or model construction lets it through too (snippet mode takes those names as Keras's).
-_PASTED_MARKERS = re.compile(r"\b(?:Sequential|Dense|LSTM|GRU|SimpleRNN|Conv[123]D|Embedding|TimeDistributed|"
-                             r"Bidirectional|Flatten|Input|Model|nn\.[A-Z]\w*)\s*\(")
-
-
-def mentions_framework(source: str) -> bool:
-    return any(marker in source for marker in FRAMEWORK_MARKERS) or _PASTED_MARKERS.search(source) is not None
 
 
 class UnsafeToParse(ValueError):
@@ -113,6 +113,14 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
         code, line, column, message = problem
         start = Position(line, column)
         return _filter([Diagnostic(code, message, path, start, start)], source, path, config)
+    # Only the statements that can matter reach LibCST (``core.select``), lines kept; noqa is
+    # read from the whole text.  Whatever fails on the selection is done again on the whole.
+    selected = select_source(source)
+    if selected is not None:
+        try:
+            return _filter(_lint_module(cst.parse_module(selected), selected, path, config), source, path, config)
+        except Exception:  # noqa: BLE001 - the whole text gives the error its true words
+            pass
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:
@@ -123,6 +131,43 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
         return _filter(_lint_module(module, source, path, config), source, path, config)
     except Exception as exc:  # noqa: BLE001 - one file's failure is one diagnostic, the run goes on
         return _filter(analysis_failed(path, exc, config), source, path, config)
+
+
+def lint_file(text: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    """Lint one file's text as its name says: a Jupyter notebook (``.ipynb``) or Python."""
+    if is_notebook(path):
+        return lint_notebook(text, path, config)
+    return lint_source(text, path, config)
+
+
+def lint_notebook(text: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    """Lint a notebook's JSON text as one program, its code cells in order
+    (``core.notebook``); the findings carry their cell and positions in it."""
+    config = config or Config()
+    try:
+        cells, metadata = read_cells(text)
+    except NotebookError as exc:
+        return [d for d in [notebook_error(path, exc)] if config.enabled(d.code, path)]
+    if not is_python(metadata):
+        return []
+    return lint_cells(cells, path, config)
+
+
+def lint_cells(cells: Sequence[Cell], path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    """Lint a notebook's cells (from its file, or from an editor) as one program."""
+    config = config or Config()
+    program = build_program(cells)
+    if not mentions_framework(program.text):
+        return []
+    size = len(program.text.encode("utf-8", "surrogatepass"))
+    if size > config.max_file_size:
+        return unreadable(path, f"file skipped: its code cells hold {size:,} bytes, over max-file-size "
+                                f"({config.max_file_size:,} bytes)", config)
+    found = [program.map_diagnostic(d) for d in lint_source(program.text, path, config)]
+    # The cells' own SL001s already speak of lines in their cell.
+    found += [program.map_diagnostic(d, words=False)
+              for d in _filter(cell_problems(program, path), program.text, path, config)]
+    return sorted(found, key=Diagnostic.sort_key)
 
 
 def _lint_the_rest(source: str, path: str, config: Config, error: Diagnostic) -> List[Diagnostic]:

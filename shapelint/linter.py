@@ -5,8 +5,9 @@ summary) shares, written once.
   file's folder (or one given file), discovered once per folder, then the door's overrides
   (``--select``, ``--target-keras``, ``--no-confirm``...).  A bad table is a ``ConfigError``
   for every door alike.
-- **Lint**: ``engine.lint_source`` for one text, ``batch.runner.lint_paths`` for many files
-  (process pool, result cache).
+- **Lint**: ``engine.lint_file`` for one text (Python, or a Jupyter notebook's code cells as
+  one program), ``lint_cells`` for an editor's notebook, ``batch.runner.lint_paths`` for many
+  files (process pool, result cache).
 - **Confirm**: verdicts from TensorFlow / PyTorch (``confirm.run.confirm``) when the
   configuration asks for them, then refuted findings are dropped unless ``show_refuted``.
 """
@@ -20,7 +21,24 @@ from shapelint.batch.runner import RunResult, lint_paths
 from shapelint.confirm.run import REFUTED, confirm
 from shapelint.core.config import Config, find_pyproject, load_config
 from shapelint.core.diagnostics import Diagnostic
-from shapelint.engine import lint_source
+from shapelint.core.notebook import Cell
+
+
+def lint_file(text: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    """``engine.lint_file``, imported on first use: a run the result cache answers never loads
+    the engine (LibCST, the interpreter, the rules)."""
+    from shapelint import engine
+    return engine.lint_file(text, path, config)
+
+
+def lint_source(text: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    from shapelint import engine
+    return engine.lint_source(text, path, config)
+
+
+def lint_cells(cells: Sequence[Cell], path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+    from shapelint import engine
+    return engine.lint_cells(cells, path, config)
 
 
 class Linter:
@@ -65,8 +83,20 @@ class Linter:
 
     # -- lint --------------------------------------------------------------------------------
     def lint_text(self, text: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
-        """The static findings of one text (probes attached when confirmation is on)."""
+        """The static findings of one Python text (probes attached when confirmation is on),
+        whatever its name: the flake8 plugin and the language server's text documents stay
+        Python-only (notebooks: ``lint_file``, ``lint_cells``)."""
         return lint_source(text, path, config or self.config_for(path))
+
+    def lint_file(self, text: str, path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+        """A file's text as its name says: a Jupyter notebook's JSON (``.ipynb``, findings per
+        cell) or Python."""
+        return lint_file(text, path, config or self.config_for(path))
+
+    def lint_cells(self, cells: Sequence[Cell], path: str, config: Optional[Config] = None) -> List[Diagnostic]:
+        """The static findings of a notebook's cells (an editor's notebook document), linted
+        as one program; each finding carries its cell."""
+        return lint_cells(cells, path, config or self.config_for(path))
 
     def lint_paths(self, paths: Sequence[Path], *, jobs: Optional[int] = None,
                    stdin_name: Optional[str] = None, read_stdin=None) -> RunResult:

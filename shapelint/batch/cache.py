@@ -113,6 +113,15 @@ def _int(value) -> int:
     return value
 
 
+def _cell(value) -> Optional[int]:
+    """A notebook cell's number, or None outside notebooks."""
+    if value is None:
+        return None
+    if _int(value) < 1:
+        raise Damaged("cell")
+    return value
+
+
 def _position(value) -> Position:
     if not (isinstance(value, list) and len(value) == 2):
         raise Damaged("position")
@@ -203,8 +212,9 @@ def diagnostic_to_data(diag: Diagnostic) -> dict:
     return {
         "code": diag.code, "message": diag.message, "path": diag.path,
         "start": [diag.start.line, diag.start.column], "end": [diag.end.line, diag.end.column],
-        "related": [[r.path, [r.start.line, r.start.column], [r.end.line, r.end.column], r.message]
+        "related": [[r.path, [r.start.line, r.start.column], [r.end.line, r.end.column], r.message, r.cell]
                     for r in diag.related],
+        "cell": diag.cell,
         "verdict": diag.verdict, "tf_message": diag.tf_message, "confirmed_by": diag.confirmed_by,
         "probe": _probe_to_data(diag.probe),
         "fix": _fix_to_data(diag.fix), "args": _args_to_data(diag.args),
@@ -217,10 +227,10 @@ def diagnostic_from_data(data: dict) -> Diagnostic:
         raise Damaged("diagnostic")
     related = []
     for item in data["related"]:
-        if not (isinstance(item, list) and len(item) == 4):
+        if not (isinstance(item, list) and len(item) == 5):
             raise Damaged("related")
-        path, start, end, message = item
-        related.append(Related(_str(path), _position(start), _position(end), _str(message)))
+        path, start, end, message, cell = item
+        related.append(Related(_str(path), _position(start), _position(end), _str(message), _cell(cell)))
     code = _str(data.get("code"))
     if not re.fullmatch(r"SL\d{3}", code):
         raise Damaged("code")
@@ -232,7 +242,7 @@ def diagnostic_from_data(data: dict) -> Diagnostic:
                       verdict, _str(data.get("tf_message"), optional=True),
                       _str(data.get("confirmed_by"), optional=True),
                       probe=_probe_from_data(data.get("probe")), fix=_fix_from_data(data.get("fix")),
-                      args=_args_from_data(data.get("args", [])))
+                      args=_args_from_data(data.get("args", [])), cell=_cell(data.get("cell")))
 
 
 def _entry_from_data(entry) -> Tuple[str, List[Diagnostic]]:

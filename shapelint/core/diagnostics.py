@@ -17,6 +17,7 @@ class Related:
     start: Position
     end: Position
     message: str
+    cell: Optional[int] = None  # in a notebook: the cell (positions are then in the cell)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Diagnostic:
     fix: Any = field(default=None, compare=False, repr=False)  # core.fix.FixPlan, located
     # The message's arguments by name (core.rule.Message): what a tool reads instead of the words.
     args: Tuple[Tuple[str, Any], ...] = field(default=(), compare=False)
+    # In a notebook: the cell, numbered from 1 over every cell as Jupyter shows them (markdown
+    # too, as ruff counts); start, end and the related places are then lines in that cell.
+    cell: Optional[int] = None
 
     def suffix(self) -> str:
         """The text output's short verdict."""
@@ -45,7 +49,7 @@ class Diagnostic:
         return f" [{self.verdict} by {self.confirmed_by}: {self.tf_message}]"
 
     def sort_key(self):
-        return (self.path, self.start, self.code)
+        return (self.path, self.cell or 0, self.start, self.code)
 
     def to_dict(self) -> Dict[str, Any]:
         from shapelint.core.registry import rule_for
@@ -57,6 +61,7 @@ class Diagnostic:
             "message": self.message,
             "args": dict(self.args),
             "filename": self.path,
+            "cell": self.cell,  # as ruff: null outside notebooks; then location is in the cell
             "location": {"row": self.start.line, "column": self.start.column},
             "end_location": {"row": self.end.line, "column": self.end.column},
             "verdict": self.verdict,
@@ -68,6 +73,7 @@ class Diagnostic:
             "related": [
                 {
                     "filename": r.path,
+                    "cell": r.cell,
                     "location": {"row": r.start.line, "column": r.start.column},
                     "end_location": {"row": r.end.line, "column": r.end.column},
                     "message": r.message,

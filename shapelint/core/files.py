@@ -1,4 +1,5 @@
-"""Finding the files to lint and reading them without ever failing the run."""
+"""Finding the files to lint (``.py``, ``.pyi`` and ``.ipynb``) and reading them without ever
+failing the run."""
 from __future__ import annotations
 
 import io
@@ -42,7 +43,8 @@ def discover(paths: List[Path], config: Config) -> Iterator[Tuple[Path, Optional
                 and not _is_virtualenv(current / d) and not config.excluded(current / d)
             )
             for name in sorted(filenames):
-                if not (name.endswith(".py") or name.endswith(".pyi")):
+                # Python files and Jupyter notebooks (linted as one program: core.notebook).
+                if not (name.endswith(".py") or name.endswith(".pyi") or name.endswith(".ipynb")):
                     continue
                 path = current / name
                 if path in seen or config.excluded(path):

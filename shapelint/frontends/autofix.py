@@ -11,7 +11,13 @@
   disk while it was being fixed is left alone.
 - Standard input (``-``): the fixed text is written to standard output (the findings go to
   standard error), as ruff does.
-- Notebooks (``.ipynb``) are not rewritten here: their fixes are not applied.
+- Notebooks (``.ipynb``): the code cells' program (``core.notebook``) is fixed as a file is
+  (``fix_source``: the same fixes, rounds and checks), the edits are mapped back to the cells
+  (an edit that crosses cells or touches a line shapelint replaced, a magic, refuses the
+  notebook's fixes), and only the changed cells' ``source`` values are rewritten in the file's
+  own JSON text (``core.notebook.replace_sources``): outputs, metadata and the other cells stay
+  byte for byte.  ``--diff`` shows one unified diff per changed cell (``--- path:cell 3``), as
+  ruff does.
 """
 from __future__ import annotations
 
@@ -31,7 +37,18 @@ from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic
 from shapelint.core.files import decode_source
 from shapelint.core.fix import FixPlan
-from shapelint.frontends.fixes import fix_source
+from shapelint.core.notebook import (
+    NOTEBOOK_MAX_BYTES,
+    Cell,
+    NotebookError,
+    NotebookProgram,
+    build_program,
+    is_notebook,
+    read_cells,
+    replace_sources,
+)
+from shapelint.core.positions import Position
+from shapelint.frontends.fixes import TextEdit, _line_starts, _offset, _position, apply_edits, edits_between, fix_source
 
 
 @dataclass
@@ -125,13 +142,16 @@ def fix_run(found: Sequence[Diagnostic], shown: Sequence[Diagnostic], config: Co
         diags = by_path[name]
         kept = {(d.code, d.message) for d in diags if d.verdict != REFUTED}
         refuted = static[name] - kept  # refuted by TensorFlow: dropped, or shown as refuted
-        if not any(isinstance(d.fix, FixPlan) for d in diags) or name.endswith(".ipynb"):
+        if not any(isinstance(d.fix, FixPlan) for d in diags):
             result.diagnostics.extend(diags)
             continue
+        notebook = is_notebook(name)
         if name == stdin_name and stdin is not None:
             data: Optional[bytes] = stdin[1]
         else:
-            data, problem = _read(name, config.max_file_size)
+            # A notebook's outputs may be large: its code cells are what max-file-size bounds.
+            data, problem = _read(name, max(config.max_file_size, NOTEBOOK_MAX_BYTES) if notebook
+                                  else config.max_file_size)
             if data is None:
                 result.notes.append(f"{name}: fixes not applied: {problem}")
                 result.diagnostics.extend(diags)
@@ -140,6 +160,10 @@ def fix_run(found: Sequence[Diagnostic], shown: Sequence[Diagnostic], config: Co
         text, _ = decode_source(data)
         if text is None:
             result.diagnostics.extend(diags)
+            continue
+        if notebook:
+            _fix_notebook(result, name, data, text, diags, refuted, config, unsafe=unsafe,
+                          write=write and name != stdin_name, stdin=name == stdin_name, confirm=confirm)
             continue
         outcome = fix_source(text, name, config, unsafe=unsafe,
                              skip=lambda d, refuted=refuted: (d.code, d.message) in refuted)
@@ -164,6 +188,107 @@ def fix_run(found: Sequence[Diagnostic], shown: Sequence[Diagnostic], config: Co
             result.stdout = new_data
         result.diagnostics.extend(confirm(outcome.remaining))
     return result
+
+
+def cell_edit(program: NotebookProgram, edit: TextEdit) -> Tuple[int, TextEdit]:
+    """An edit of the program as (cell number, the edit in that cell's source); ``ValueError``
+    when it crosses cells or touches a line that is not the cell's own (``cell_edit``).  An
+    edit that ends at the start of the next cell ends with its cell's last line break."""
+    span = program.cell_at(edit.start.line)
+    if span is None:
+        raise ValueError("the edit is past the last cell")
+    end = edit.end
+    if end.line == span.last_line + 1 and end.column == 1 and end.line > edit.start.line:
+        number, begin, _ = program.cell_edit(edit.start, Position(span.last_line, 1))
+        return number, TextEdit(begin, Position(span.line_count + 1, 1), edit.new_text)
+    number, begin, finish = program.cell_edit(edit.start, end)
+    return number, TextEdit(begin, finish, edit.new_text)
+
+
+def _finer(text: str, edit: TextEdit) -> List[TextEdit]:
+    """``edit`` of ``text`` as the edits of the characters that differ."""
+    starts = _line_starts(text)
+    begin = _offset(starts, text, edit.start)
+    old = text[begin:_offset(starts, text, edit.end)]
+    matcher = difflib.SequenceMatcher(None, old, edit.new_text, autojunk=False)
+    return [TextEdit(_position(starts, begin + i1), _position(starts, begin + i2), edit.new_text[j1:j2])
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def fixed_cells(program: NotebookProgram, new_program: str) -> Dict[int, str]:
+    """The new source of each cell the fixed program changed (cell number -> source), the
+    edits applied to the cell's own source (its line breaks, its magics kept); ``ValueError``
+    when an edit cannot be mapped to one cell, or the cells would not make the fixed program
+    again."""
+    by_cell: Dict[int, List[TextEdit]] = defaultdict(list)
+    for edit in edits_between(program.text, new_program):
+        try:
+            placed = [cell_edit(program, edit)]
+        except ValueError:
+            # Changed lines of two cells side by side make one edit: split it by characters.
+            placed = [cell_edit(program, part) for part in _finer(program.text, edit)]
+        for number, moved in placed:
+            by_cell[number].append(moved)
+    changed = {number: apply_edits(program.sources[number], edits) for number, edits in by_cell.items()}
+    changed = {number: source for number, source in changed.items() if source != program.sources[number]}
+    # Read back as cells, the new sources must make the program that was fixed and checked.
+    cells = [Cell(span.number, "code", changed.get(span.number, program.sources[span.number]))
+             for span in program.cells]
+    if build_program(cells).text != new_program:
+        raise ValueError("the fixed cells would not make the fixed program")
+    return changed
+
+
+def cell_diff(old: Dict[int, str], new: Dict[int, str], name: str) -> str:
+    """One unified diff per changed cell, named ``path:cell N`` as ruff names it."""
+    out = []
+    for number in sorted(new):
+        # A cell's last line has no line break in the file: none is shown missing.
+        out.append(unified_diff(old[number] + "\n", new[number] + "\n", f"{name}:cell {number}"))
+    return "".join(out)
+
+
+def _fix_notebook(result: FixRun, name: str, data: bytes, text: str, diags: List[Diagnostic],
+                  refuted: Set[Tuple[str, str]], config: Config, *, unsafe: bool, write: bool, stdin: bool,
+                  confirm: Callable[[List[Diagnostic]], List[Diagnostic]]) -> None:
+    """``fix_run`` for one notebook: its program fixed, the changed cells written back."""
+    try:
+        cells, _ = read_cells(text)
+    except NotebookError:
+        result.diagnostics.extend(diags)
+        return
+    program = build_program(cells)
+    # Refuted findings are known by their words in the cell; the program's speak of its lines.
+    outcome = fix_source(program.text, name, config, unsafe=unsafe,
+                         skip=lambda d: (d.code, program.map_diagnostic(d).message) in refuted)
+    result.hidden += outcome.hidden
+    if outcome.refused:
+        result.notes.append(f"{name}: {outcome.refused}")
+    if outcome.text == program.text:
+        result.diagnostics.extend(diags)
+        return
+    try:
+        changed = fixed_cells(program, outcome.text)
+        new_text = replace_sources(text, changed)
+    except (ValueError, NotebookError) as exc:
+        result.notes.append(f"{name}: fixes not applied: {exc}")
+        result.diagnostics.extend(diags)
+        return
+    new_data = new_text.encode(_encoding(data))
+    if write:
+        error = write_atomic(Path(name), new_data, data)
+        if error is not None:
+            result.errors.append((name, error))
+            result.diagnostics.extend(diags)
+            return
+    from shapelint.engine import lint_file  # loaded already: fix_source lints with it
+
+    result.fixed += len(outcome.applied)
+    result.changed.append(name)
+    result.diff += cell_diff(program.sources, changed, name)
+    if stdin:
+        result.stdout = new_data
+    result.diagnostics.extend(confirm(lint_file(new_text, name, config)))
 
 
 def counted(n: int, word: str) -> str:

@@ -41,13 +41,18 @@ def display_path(path: str) -> str:
     return "".join(out)
 
 
+def where(diag: Diagnostic) -> str:
+    """``path:line:column``, or in a notebook ``path:cell N:line:column`` (as ruff writes it)."""
+    cell = f"cell {diag.cell}:" if diag.cell is not None else ""
+    return f"{display_path(diag.path)}:{cell}{diag.start.line}:{diag.start.column}"
+
+
 def format_text(diag: Diagnostic) -> str:
-    return (f"{display_path(diag.path)}:{diag.start.line}:{diag.start.column}: "
-            f"{diag.code} {diag.message}{diag.suffix()}")
+    return f"{where(diag)}: {diag.code} {diag.message}{diag.suffix()}"
 
 
 def format_concise(diag: Diagnostic) -> str:
-    return f"{display_path(diag.path)}:{diag.start.line}:{diag.start.column}: {diag.code} {diag.message}"
+    return f"{where(diag)}: {diag.code} {diag.message}"
 
 
 def render_lines(diagnostics: Sequence[Diagnostic], line: Callable[[Diagnostic], str]) -> str:
@@ -73,7 +78,9 @@ def format_github(diag: Diagnostic) -> str:
     props = [("file", display_path(diag.path)), ("line", diag.start.line), ("col", diag.start.column),
              ("endLine", diag.end.line), ("endColumn", diag.end.column), ("title", diag.code)]
     joined = ",".join(f"{key}={_escape_property(str(value))}" for key, value in props)
-    return f"::{level} {joined}::{_escape_data(diag.message + diag.suffix())}"
+    # In a notebook the line is the cell's (GitHub knows no cells): the message names the cell.
+    cell = f"cell {diag.cell}: " if diag.cell is not None else ""
+    return f"::{level} {joined}::{_escape_data(cell + diag.message + diag.suffix())}"
 
 
 # -- SARIF 2.1.0 ------------------------------------------------------------------------------
@@ -121,13 +128,18 @@ def sarif_log(diagnostics: Sequence[Diagnostic], root: Optional[Path] = None) ->
                 "artifactLocation": artifact_location(diag.path, root),
                 "region": _region(diag.start, diag.end)}}],
         }
+        if diag.cell is not None:
+            # SARIF knows no notebook cells: the region is in the cell, the cell is a property
+            # of the location (and of each related location).
+            result["locations"][0]["properties"] = {"cell": diag.cell}
         if diag.code in index:
             result["ruleIndex"] = index[diag.code]
         if diag.related:
             result["relatedLocations"] = [
                 {"id": number, "message": {"text": rel.message},
                  "physicalLocation": {"artifactLocation": artifact_location(rel.path, root),
-                                      "region": _region(rel.start, rel.end)}}
+                                      "region": _region(rel.start, rel.end)},
+                 **({"properties": {"cell": rel.cell}} if rel.cell is not None else {})}
                 for number, rel in enumerate(diag.related, start=1)]
         if diag.verdict is not None:
             result["properties"] = {"verdict": diag.verdict, "tensorflowMessage": diag.tf_message,
