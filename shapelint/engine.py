@@ -53,6 +53,11 @@ class Locator:
         self._positions = None
 
     def _range(self, node):
+        cache = _PARSE_CACHE
+        if cache is not None and self._positions is None:
+            found = cache.position(self.module, node)
+            if found is not None:
+                return found
         if self._positions is None:
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             # LibCST's position visitor recurses a few frames per level of an expression: a
@@ -80,6 +85,27 @@ class Locator:
 _GLOBAL_STATEMENT = re.compile(r"(?:^|;)[ \t]*(?:global|nonlocal)[ \t]+[A-Za-z_]", re.M)
 
 
+
+
+# The language server's per-statement parse cache (``core.parse_cache``); None: parse whole.
+_PARSE_CACHE = None
+
+
+def use_parse_cache(enabled: bool = True) -> None:
+    """Parse through a per-statement cache from now on (a long-lived process that lints the
+    same texts again and again with small edits: the language server)."""
+    global _PARSE_CACHE
+    if enabled and _PARSE_CACHE is None:
+        from shapelint.core.parse_cache import ParseCache
+
+        _PARSE_CACHE = ParseCache()
+    elif not enabled:
+        _PARSE_CACHE = None
+
+
+def _parse(source: str) -> cst.Module:
+    cache = _PARSE_CACHE
+    return cst.parse_module(source) if cache is None else cache.parse(source)
 
 
 class UnsafeToParse(ValueError):
@@ -118,11 +144,11 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
     selected = select_source(source)
     if selected is not None:
         try:
-            return _filter(_lint_module(cst.parse_module(selected), selected, path, config), source, path, config)
+            return _filter(_lint_module(_parse(selected), selected, path, config), source, path, config)
         except Exception:  # noqa: BLE001 - the whole text gives the error its true words
             pass
     try:
-        module = cst.parse_module(source)
+        module = _parse(source)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:
         return _filter(_lint_the_rest(source, path, config, syntax_error(exc, source, path)), source, path, config)
     except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a parser bug: SL003

@@ -372,6 +372,10 @@ def notebook_sync():
 
 def build_server() -> "LanguageServer":
     server = LanguageServer("shapelint", __version__, notebook_document_sync=notebook_sync())
+    # Every edit re-parses only the statements it touched (core.parse_cache).
+    from shapelint.engine import use_parse_cache
+
+    use_parse_cache(True)
     documents = Documents(server)
     server.documents = documents
 
