@@ -54,6 +54,7 @@ from shapelint.core.registry import docs_url
 from shapelint.engine import unreadable
 from shapelint.frontends.facts import LayerFact, facts_at, layer_facts
 from shapelint.frontends.fixes import fixes_for
+from shapelint.interp.cancel import Cancelled, cancellable
 from shapelint.linter import Linter
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -97,6 +98,17 @@ class Documents:
         self.notebook_cells: Dict[str, Set[str]] = {}  # notebook URI -> the cell URIs published
         self.warm = None  # the warm confirmation worker, once confirmation is wanted
         self.prewarmed: Set[str] = set()  # the frameworks already being imported there
+
+    def lint_current(self, uri: str, generation: int, lint, *args):
+        """``lint(*args)`` in a worker thread, cancelled (None) as soon as a newer version of
+        the document arrives: the interpreter checks every few statements."""
+        if not self.current(uri, generation):
+            return None
+        try:
+            with cancellable(lambda: not self.current(uri, generation)):
+                return lint(*args)
+        except Cancelled:
+            return None
 
     def confirm_if_current(self, uri: str, generation: int, found, config):
         """Verdicts for one version's findings, unless the document changed while this waited
@@ -218,7 +230,8 @@ class Documents:
         text, version, path = source
         config = self.config_for(path)
         try:
-            found = await loop.run_in_executor(self.lint_pool, self.lint_text, text, path, config)
+            found = await loop.run_in_executor(self.lint_pool, self.lint_current, uri, generation, self.lint_text,
+                                               text, path, config)
         except Exception as exc:  # noqa: BLE001 - a bug on one text must not stop the server
             self.log(types.MessageType.Error, f"shapelint: internal error on {path}: {type(exc).__name__}: {exc}")
             return
@@ -263,7 +276,8 @@ class Documents:
         cells, uris, versions, path = notebook
         config = self.config_for(path)
         try:
-            found = await loop.run_in_executor(self.lint_pool, self.linter.lint_cells, cells, path, config)
+            found = await loop.run_in_executor(self.lint_pool, self.lint_current, uri, generation,
+                                               self.linter.lint_cells, cells, path, config)
         except Exception as exc:  # noqa: BLE001 - a bug on one notebook must not stop the server
             self.log(types.MessageType.Error, f"shapelint: internal error on {path}: {type(exc).__name__}: {exc}")
             return

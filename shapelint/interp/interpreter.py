@@ -20,7 +20,7 @@ from typing import Any, Iterable, List, Optional
 
 import libcst as cst
 
-from shapelint.interp import operators, syntax
+from shapelint.interp import cancel, operators, syntax
 from shapelint.interp.classes import UserClassVal
 from shapelint.interp.journal import BREAK, NORMAL, RAISE, RETURN, Journal
 from shapelint.interp.plugins import HandlerTable, Plugin, default_plugins
@@ -69,6 +69,7 @@ class Interpreter:
         self.pending_functions: List[Any] = []  # (FunctionDef or value with .standalone(), scope)
         self.queued: set = set()
         self.steps = 0
+        self.cancelled = cancel.current()  # the server's "a newer version arrived" check
         self.expression_depth = 0
         self._bound_anywhere: Optional[set] = None
         self.patched: set = set()  # attribute names the file assigns on a module ("*": unknown ones)
@@ -141,6 +142,8 @@ class Interpreter:
         self.steps += 1
         if self.steps > STEP_BUDGET:
             raise BudgetExceeded
+        if self.cancelled is not None and not self.steps % 32 and self.cancelled():
+            raise cancel.Cancelled
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 status = self.exec_small(small, frame)
