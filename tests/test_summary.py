@@ -266,6 +266,21 @@ def test_json_and_input_shape_on_the_command_line(tmp_path, capsys):
     assert main(["summary", "--input-shape", "10,x", str(path)]) == 2
 
 
+def test_a_notebook_is_summarized_with_cells(capsys):
+    """The code cells as one program; each row names its cell and the line in it."""
+    from shapelint.frontends.cli import main
+
+    notebook = os.path.join(os.path.dirname(__file__), "..", "fixtures", "notebooks", "lstm_stack_ok.ipynb")
+    assert main(["summary", notebook]) == 0
+    text = capsys.readouterr().out
+    assert "lstm_stack_ok.ipynb:cell 6:1" in text and "LSTM (cell 6, line 2)" in text
+    assert main(["summary", "--format", "json", notebook]) == 0
+    [model] = json.loads(capsys.readouterr().out)
+    assert (model["cell"], model["line"]) == (6, 1)
+    assert [(r["layer"], r["cell"], r["line"], r["params"]) for r in model["layers"]] == [
+        ("LSTM", 6, 2, 10400), ("LSTM", 6, 3, 20200), ("Dense", 6, 4, 51)]
+
+
 TORCH_MODELS = {
     "cnn sequential": """
         model = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),

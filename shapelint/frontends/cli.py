@@ -197,8 +197,9 @@ def run_rule(argv: Sequence[str]) -> int:
 
 def run_summary(argv: Sequence[str]) -> int:
     from shapelint.core.files import read_source
+    from shapelint.core.notebook import NotebookError, build_program, is_notebook, read_cells
     from shapelint.engine import mentions_framework
-    from shapelint.frontends.summary import format_summary, parse_input_shape, summarize
+    from shapelint.frontends.summary import format_summary, in_cells, parse_input_shape, summarize
 
     parser = argparse.ArgumentParser(prog="shapelint summary",
                                      description="Print a static model.summary() of every model found.")
@@ -229,10 +230,21 @@ def run_summary(argv: Sequence[str]) -> int:
             print(f"{path}: {problem}", file=sys.stderr)
             status = EXIT_ERROR
             continue
+        program = None
+        if is_notebook(str(path)):  # the code cells, as one program; lines then go back to cells
+            try:
+                program = build_program(read_cells(text)[0])
+                text = program.text
+            except NotebookError as exc:
+                print(f"{path}: cannot summarize: {exc}", file=sys.stderr)
+                status = EXIT_ERROR
+                continue
         if not mentions_framework(text):
             continue
         try:
             summaries = summarize(text, str(path), config, input_shape)
+            if program is not None:
+                in_cells(summaries, program.locate)
         except Exception as exc:  # noqa: BLE001 - a syntax error or a bug: say so, go on
             print(f"{path}: cannot summarize: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_ERROR

@@ -37,9 +37,15 @@ class Row:
     line: int
     output: str
     params: Optional[int]
+    cell: Optional[int] = None  # in a notebook: the cell, and ``line`` is the line in it
+
+    @property
+    def where(self) -> str:
+        return f"line {self.line}" if self.cell is None else f"cell {self.cell}, line {self.line}"
 
     def as_json(self) -> Dict[str, Any]:
-        return {"layer": self.layer, "line": self.line, "output": self.output, "params": self.params}
+        return {"layer": self.layer, "line": self.line, "output": self.output, "params": self.params,
+                **({"cell": self.cell} if self.cell is not None else {})}
 
 
 @dataclass
@@ -53,6 +59,7 @@ class ModelSummary:
     # parameter the module registers, applied or not); None: the sum of the rows.
     declared_total: Optional[int] = None
     total_known: bool = True  # False: some parameters are not counted by any row
+    cell: Optional[int] = None  # in a notebook: the cell of ``line``
     note: str = ""  # what the table leaves out (shown under it)
 
     @property
@@ -66,6 +73,7 @@ class ModelSummary:
 
     def as_json(self) -> Dict[str, Any]:
         return {"framework": self.framework, "model": self.kind, "path": self.path, "line": self.line,
+                **({"cell": self.cell} if self.cell is not None else {}),
                 "layers": [row.as_json() for row in self.rows], "total_params": self.total,
                 **({"note": self.note} if self.note else {})}
 
@@ -470,20 +478,34 @@ def summarize(source: str, path: str, config: Optional[Config] = None,
 
 
 def format_summary(summary: ModelSummary) -> str:
-    width = max([len("Layer (type)")] + [len(f"{r.layer} (line {r.line})") for r in summary.rows])
+    width = max([len("Layer (type)")] + [len(f"{r.layer} ({r.where})") for r in summary.rows])
     shape_width = max([len("Output Shape")] + [len(r.output) for r in summary.rows])
-    lines = [f"Model: {summary.kind} at {summary.path}:{summary.line}",
+    place = f"{summary.line}" if summary.cell is None else f"cell {summary.cell}:{summary.line}"
+    lines = [f"Model: {summary.kind} at {summary.path}:{place}",
              f" {'Layer (type)':<{width}}  {'Output Shape':<{shape_width}}  {'Param #':>12}",
              " " + "=" * (width + shape_width + 16)]
     for row in summary.rows:
         params = "?" if row.params is None else f"{row.params:,}"
-        lines.append(f" {row.layer + f' (line {row.line})':<{width}}  {row.output:<{shape_width}}  {params:>12}")
+        lines.append(f" {row.layer + f' ({row.where})':<{width}}  {row.output:<{shape_width}}  {params:>12}")
     total = summary.total
     lines.append(" " + "=" * (width + shape_width + 16))
     lines.append(f" Total params: {'?' if total is None else f'{total:,}'}")
     if summary.note:
         lines.append(f" ({summary.note})")
     return "\n".join(lines)
+
+
+def in_cells(summaries: List[ModelSummary], locate) -> None:
+    """A notebook's summaries, whose lines count its code as one program, moved to cells:
+    ``locate(line)`` gives (cell, line in it) or None."""
+    for summary in summaries:
+        found = locate(summary.line)
+        if found is not None:
+            summary.cell, summary.line = found
+        for row in summary.rows:
+            found = locate(row.line)
+            if found is not None:
+                row.cell, row.line = found
 
 
 def parse_input_shape(text: str) -> Tuple[Optional[int], ...]:
