@@ -3,7 +3,7 @@ from shapelint.core.rule import Message, Rule, keyword_node
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.evidence import BuildFails, ConstructionFails
-from shapelint.frameworks.keras.propagate import SequentialVal, shape_producer
+from shapelint.frameworks.keras.propagate import SequentialVal, shape_producer, unknown_input_clause
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 
@@ -91,11 +91,16 @@ def check(ctx) -> None:
         expects = spec.expects or f"{len(layer.arg('dims')) + 1}-D input"
         inside = " (inside TimeDistributed, which feeds it one timestep at a time)" if app.wrapper else ""
         got = format_shape(tensor.shape)
+        template = "{layer}{inside} expects {expects} but receives {received} from {source}; {advice}"
+        extra = {}
+        unknown = unknown_input_clause(tensor, ctx.line)
+        if unknown is not None:  # the input is unknown, the rank is certain: say why
+            got, extra["why"] = unknown
+            template = "{layer}{inside} expects {expects} but receives {received} from {source} {why}; {advice}"
         ctx.report(
             app.node,
-            Message.of("{layer}{inside} expects {expects} but receives {received} from {source}; {advice}",
-                       layer=layer.name, inside=inside, expects=expects, received=got,
-                       source=ctx.where(tensor.origin), advice=_fix(layer, tensor)),
+            Message.of(template, layer=layer.name, inside=inside, expects=expects, received=got,
+                       source=ctx.where(tensor.origin), advice=_fix(layer, tensor), **extra),
             related=[(tensor.origin.node if tensor.origin else None,
                       f"the {len(tensor.shape)}-D {got} input comes from here")],
             evidence=BuildFails(app, EXPECT),
@@ -114,7 +119,11 @@ RULE = Rule(
         LSTM, and, under Keras 3, a first RNN given ``input_dim=`` (Keras 3 reads it as
         ``input_shape=(input_dim,)``, a 2-D input; Keras 2 read it as the features per step).
         The message names the shape received and the layer (or ``input_shape``) it came from,
-        and what to change.
+        and what to change.  A model whose input is never given (a Sequential without input
+        shape, a functional graph on an input the code does not define) is followed too, from
+        the layers whose output rank does not depend on their input: an RNN returning its last
+        step, ``Bidirectional`` over one, ``Flatten`` and global pooling output 2-D whatever
+        they receive, so a sequence layer after them fails for every input.
     """,
     why="""
         Recurrent and 1-D convolution layers read 3-D input: (batch, timesteps, features).
@@ -152,6 +161,15 @@ RULE = Rule(
         inputs = Input(shape=(32,))
         x = layers.Dense(16)(inputs)
         x = layers.Conv1D(8, 3)(x)  # expect: SL101
+        """,
+        """
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+
+        model = Sequential()
+        model.add(LSTM(32))
+        model.add(LSTM(16))  # expect: SL101
+        model.add(Dense(1))
         """,
     ],
     valid=[

@@ -1,7 +1,7 @@
 from shapelint.core.rule import Message, Rule
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.evidence import BuildFails
-from shapelint.frameworks.keras.propagate import shape_producer
+from shapelint.frameworks.keras.propagate import shape_producer, unknown_input_clause
 
 
 def check(ctx) -> None:
@@ -18,11 +18,17 @@ def check(ctx) -> None:
             inner = app.layer.inner.name if app.layer.inner is not None else "the wrapped layer"
             fix = f"there is no time axis to distribute over: apply {inner} directly"
         got = format_shape(tensor.shape)
+        template = ("TimeDistributed needs input with a time axis, (batch, timesteps, ...), but "
+                    "receives {received} from {source}; {advice}")
+        extra = {}
+        unknown = unknown_input_clause(tensor, ctx.line)
+        if unknown is not None:  # the input is unknown, the rank is certain: say why
+            got, extra["why"] = unknown
+            template = ("TimeDistributed needs input with a time axis, (batch, timesteps, ...), but "
+                        "receives {received} from {source} {why}; {advice}")
         ctx.report(
             app.node,
-            Message.of("TimeDistributed needs input with a time axis, (batch, timesteps, ...), but "
-                       "receives {received} from {source}; {advice}",
-                       received=got, source=ctx.where(tensor.origin), advice=fix),
+            Message.of(template, received=got, source=ctx.where(tensor.origin), advice=fix, **extra),
             related=[(tensor.origin.node if tensor.origin else None, f"the {got} input comes from here")],
             evidence=BuildFails(app, ("at least 3 dimensions",)),
         )
@@ -34,7 +40,9 @@ RULE = Rule(
     summary="TimeDistributed is applied to a tensor without a time axis.",
     what="""
         Reports ``TimeDistributed(...)`` whose input has fewer than 3 dimensions, typically
-        because the recurrent layer before it returns only its last step.
+        because the recurrent layer before it returns only its last step.  Also when the
+        model's input is never given: an RNN returning its last step outputs 2-D whatever it
+        receives.
     """,
     why="""
         ``TimeDistributed`` applies its layer once per timestep, along axis 1.  After an

@@ -12,8 +12,10 @@ from typing import Any, Optional, Tuple
 
 from shapelint.confirm.probe import Probe, Unsynthesizable
 from shapelint.core.rule import Evidence
+from shapelint.frameworks.keras.propagate import unknown_input_source, upstream
 from shapelint.frameworks.keras.synthesize import (
     GraphWriter,
+    any_input_program,
     concrete,
     neutral,
     render_layer,
@@ -46,9 +48,24 @@ class BuildFails(KerasEvidence):
 
     def synthesize(self, target_keras: int) -> Probe:
         app = self.app.parent or self.app
+        _apps, roots = upstream(app.inputs)
+        if any(root.shape is None for root in roots):
+            return Probe(self._any_input(app, roots), "raises", self.expect, self.keras_version(target_keras))
         writer = GraphWriter(target=app.layer)
         writer.apply(app)
         return Probe("\n".join(writer.lines), "raises", self.expect, self.keras_version(target_keras))
+
+    def _any_input(self, app, roots) -> str:
+        """The code never gives the graph's input: built for several candidate inputs, from the
+        model's input, else from the input of the layer whose output does not depend on it."""
+        try:
+            return any_input_program(app, roots, self.expect)
+        except Unsynthesizable:
+            pass
+        sources = [unknown_input_source(tensor) for tensor in app.inputs]
+        if not sources or any(source is None or len(source.inputs) != 1 for source in sources):
+            raise Unsynthesizable("a graph whose unknown input shapelint cannot replace")
+        return any_input_program(app, [source.inputs[0] for source in sources], self.expect)
 
 
 _ALL_ONES_INPUT = {"Dense": (None, 4), "Conv1D": (None, 64, 2), "Conv2D": (None, 64, 64, 2)}

@@ -9,11 +9,11 @@ valid for it yields a tensor of unknown shape, so one mistake is reported once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from shapelint.core.analysis import Analysis, Application, ModelCall
 from shapelint.core.layers import LayerConstruction
-from shapelint.core.shapes import Origin, Tensor, format_shape
+from shapelint.core.shapes import UNKNOWN_DIM, Origin, Tensor, format_shape
 from shapelint.frameworks.data.arrays import ArrayVal, batch_shapes
 from shapelint.frameworks.keras import catalog
 from shapelint.frameworks.keras.catalog import dim_of, shape_of
@@ -306,10 +306,68 @@ def _wrap(layer: LayerVal, out, node, app) -> Any:
     return Tensor(out, Origin(node, layer.name, _note(layer, out)), app)
 
 
+# Layers whose output rank (and often last size) is the same for every input they take:
+# applied to a tensor of unknown shape they still give a known tensor (``rank_level_output``).
+_RANK_LEVEL = frozenset({"Flatten"} | {f"Global{kind}Pooling{n}D" for kind in ("Max", "Average")
+                                       for n in (1, 2, 3)})
+
+
+def rank_level_output(layer: LayerVal):
+    """The output shape of ``layer`` whatever its input, or None when it depends on the input.
+
+    Only for layers known to behave so (an RNN or ``Bidirectional(RNN)`` returning only its last
+    step, ``Flatten``, global pooling): their output is computed for an input of every rank they
+    accept, all sizes unknown, and kept when every rank gives the same rank; a size that differs
+    between them is unknown.  The batch axis is unknown too (the input may fix it)."""
+    spec = layer.spec
+    if layer.opaque or layer.extra_args:
+        return None
+    if spec.name == "Bidirectional":
+        inner = layer.inner
+        if inner is None or inner.opaque or inner.extra_args or not inner.spec.recurrent:
+            return None
+    elif not spec.recurrent and spec.name not in _RANK_LEVEL:
+        return None
+    ranks = sorted(spec.ranks) if spec.ranks else range(1, 6)
+    outs = []
+    for rank in ranks:
+        out = catalog.apply_output(layer, [(None,) + (UNKNOWN_DIM,) * (rank - 1)])
+        if not isinstance(out, tuple):
+            return None  # unknown arguments, several outputs (return_state)
+        outs.append(out)
+    if not outs or len({len(out) for out in outs}) != 1:
+        return None
+    first = outs[0]
+    return (UNKNOWN_DIM,) + tuple(
+        dim if all(out[i] is dim or out[i] == dim for out in outs) else UNKNOWN_DIM
+        for i, dim in enumerate(first) if i)
+
+
+def unknown_input_source(tensor) -> Optional[Application]:
+    """When ``tensor``'s shape is known only because a layer's output does not depend on its
+    input (the input itself is unknown: a model that declares none, a functional input the
+    code never defines), the application of that layer nearest to ``tensor``; else None."""
+    if not isinstance(tensor, Tensor) or tensor.shape is None:
+        return None
+    seen, queue = set(), [tensor]
+    while queue:
+        current = queue.pop(0)
+        app = current.producer
+        if app is None or id(app) in seen:
+            continue
+        seen.add(id(app))
+        if app.inputs and any(t.shape is None for t in app.inputs):
+            return app
+        queue.extend(app.inputs)
+    return None
+
+
 def apply_layer(analysis: Analysis, layer: LayerVal, inputs: List[Tensor], node,
                 model=None, index=None):
     shapes = [t.shape for t in inputs]
     out = catalog.apply_output(layer, shapes)
+    if out is None and len(inputs) == 1 and shapes[0] is None and layer.spec.kind in ("layer", "wrapper"):
+        out = rank_level_output(layer)
     app = Application(layer, inputs, None, node, model, index)
     analysis.applications.append(app)
     if catalog.preserves_shape(layer.spec) and out is not None and inputs[0].origin is not None:
@@ -434,7 +492,12 @@ def sequential_build(analysis: Analysis, model: SequentialVal, shape_value, node
 
 
 def propagate_from(analysis: Analysis, model: SequentialVal, tensor: Tensor) -> None:
-    """Build ``model`` for ``tensor``: its input from now on, pushed through every layer."""
+    """Build ``model`` for ``tensor``: its input from now on, pushed through every layer.
+
+    What its layers were applied to before was its unknown input: those applications (known
+    only from layers whose output does not depend on their input) give way to these."""
+    analysis.applications[:] = [app for app in analysis.applications
+                                if app.model is not model and (app.parent is None or app.parent.model is not model)]
     model.input = tensor
     for index, entry in enumerate(model.entries):
         if isinstance(entry, Tensor) or (isinstance(entry, LayerVal) and entry.spec.kind == "input"):
@@ -495,3 +558,31 @@ def apply_model(analysis: Analysis, model, value, node) -> Tensor:
                 model.inputs.shape is not None and model.inputs.shape == tensor.shape:
             return Tensor(model.outputs.shape, Origin(node, "the nested model"))
     return Tensor(None)
+
+
+def unknown_input_clause(tensor, line) -> Optional[Tuple[str, str]]:
+    """For a tensor known only from a layer whose output does not depend on its unknown input
+    (``unknown_input_source``): its shape as messages show it (the batch axis as Keras prints
+    it, None) and the clause that says why it is certain, e.g. ``(the model declares no input,
+    but that LSTM outputs (None, 32) whatever its input)``; ``line``: a node's line number."""
+    source = unknown_input_source(tensor)
+    if source is None or not isinstance(source.output, Tensor) or source.output.shape is None:
+        return None
+    shown = format_shape(_batch_none(tensor.shape))
+    out = f"{len(source.output.shape)}-D {format_shape(_batch_none(source.output.shape))}"
+    model = source.model
+    same = tensor.origin is not None and tensor.origin.node is source.node \
+        and tensor.origin.what == source.layer.name
+    if isinstance(model, SequentialVal) and (model.input is None or model.input.shape is None):
+        layer = f"that {source.layer.name}" if same else f"the {source.layer.name} at line {line(source.node)}"
+        why = f"the model declares no input, but {layer} outputs {out} whatever its input"
+    elif same:
+        why = f"its input is not known here, but that {source.layer.name} outputs {out} whatever it is"
+    else:
+        why = (f"the input of the {source.layer.name} at line {line(source.node)} is not known here, "
+               f"but it outputs {out} whatever that input is")
+    return shown, f"({why})"
+
+
+def _batch_none(shape):
+    return (None,) + tuple(shape[1:]) if shape and shape[0] is UNKNOWN_DIM else shape

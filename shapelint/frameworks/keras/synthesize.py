@@ -7,6 +7,7 @@ is not a literal, there is no program and the finding stays *unconfirmed*.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any, Dict, List, Tuple
 
 from shapelint.confirm.probe import Unsynthesizable, render_literal
@@ -156,3 +157,106 @@ def concrete(shape, samples: int) -> tuple:
     if shape is None or any(d is UNKNOWN_DIM or d is None for d in shape[1:]):
         raise Unsynthesizable("data whose shape is not fully known")
     return (samples,) + tuple(shape[1:])
+
+
+# -- graphs on an input the code never gives -------------------------------------------------
+
+# A sample input of each rank, batch axis first, big enough for the usual kernels and pools.
+_SAMPLES = {2: (2, 6), 3: (2, 16, 3), 4: (2, 16, 16, 3), 5: (2, 8, 8, 8, 3)}
+_ANY_RANK = (2, 3, 4)
+
+
+def candidate_inputs(layers) -> List[Tuple[tuple, str]]:
+    """Inputs valid for the layers that read a graph's unknown input, from their catalog
+    entries: one sample of each rank they accept (float, and int too for an Embedding)."""
+    candidates: List[Tuple[tuple, str]] = []
+    for layer in layers:
+        ranks = sorted(layer.spec.ranks) if layer.spec.ranks else _ANY_RANK
+        dtypes = ("int32", "float32") if layer.spec.name == "Embedding" else ("float32",)
+        for rank in ranks:
+            shape = _SAMPLES.get(rank)
+            for dtype in dtypes:
+                if shape is not None and (shape, dtype) not in candidates:
+                    candidates.append((shape, dtype))
+    return candidates
+
+
+def _graph_below(app, cuts):
+    """The applications computing ``app``'s inputs from ``cuts`` on, and the tensors they start
+    from (``cuts``, and any other input)."""
+    apps, roots, stack = {}, [], list(app.inputs)
+    while stack:
+        tensor = stack.pop()
+        producer = None if any(tensor is cut for cut in cuts) else tensor.producer
+        if producer is None:
+            if all(t is not tensor for t in roots):
+                roots.append(tensor)
+        elif id(producer) not in apps:
+            apps[id(producer)] = producer
+            stack.extend(producer.inputs)
+    return apps, roots
+
+
+_MAX_COMBINATIONS = 16
+
+
+def any_input_program(app, cuts, expect) -> str:
+    """The program showing that ``app`` fails to build for every input its graph can be
+    built with, when the code never says what that input is: ``cuts``, tensors of unknown
+    shape, the graph's only inputs (the model's own, or the input of the layer whose output
+    does not depend on it, when what computes it cannot be written down).
+
+    The graph is written as a function of its inputs and built for several candidate inputs
+    valid for the layers that read each of them.  It raises the layer's error (one of
+    ``expect``) only when the layers before ``app`` build for at least one candidate and, for
+    every candidate they build for, ``app`` raises that error; it ends without an error when
+    ``app`` builds for one of them (refuted), and raises another error in any other case."""
+    apps, roots = _graph_below(app, cuts)
+    if not roots or any(root.shape is not None or all(root is not cut for cut in cuts) for root in roots):
+        raise Unsynthesizable("a graph with inputs of known and unknown shapes")
+    per_root = []
+    for root in roots:
+        readers = [a.layer for a in list(apps.values()) + [app] if any(t is root for t in a.inputs)]
+        per_root.append(candidate_inputs(readers))
+    candidates = [tuple(combination) for combination in itertools.product(*per_root)]
+    if not candidates or len(candidates) > _MAX_COMBINATIONS:
+        raise Unsynthesizable("no input to try, or too many combinations of inputs")
+    writer = GraphWriter(target=app.layer)
+    names = [f"x{i}_" for i in range(len(roots))]
+    for root, name in zip(roots, names):
+        writer.tensors[id(root)] = name
+    for tensor in app.inputs:
+        writer.tensor(tensor)
+    prefix = len(writer.lines)
+    writer.apply(app)
+    body = writer.lines[:prefix] + ["stage[0] = 1"] + writer.lines[prefix:]
+    expected = render_value(tuple(expect))
+    return "\n".join([
+        "stage = [0]",
+        f"def build({', '.join(names)}):",
+        *[f"    {line}" for line in body],
+        f"candidates = {render_value(tuple(candidates))}",
+        f"expected = {expected}",
+        "failure = None",
+        "outcome = None",
+        "for combination in candidates:",
+        "    stage[0] = 0",
+        "    try:",
+        "        build(*[keras.Input(batch_shape=shape, dtype=dtype) for shape, dtype in combination])",
+        "    except Exception as exc:",
+        "        if stage[0] == 0:",
+        "            continue",
+        "        if not any(text in str(exc) for text in expected):",
+        "            outcome = 'another error (' + type(exc).__name__ + ') for inputs ' + repr(combination)",
+        "            break",
+        "        failure = exc",
+        "    else:",
+        "        outcome = 'builds'",
+        "        break",
+        "if outcome is None and failure is None:",
+        "    outcome = 'the layers before it build for none of the inputs tried'",
+        "if outcome is None:",
+        "    raise failure",
+        "if outcome != 'builds':",
+        "    raise RuntimeError(outcome)",
+    ])
