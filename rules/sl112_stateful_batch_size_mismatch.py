@@ -1,7 +1,16 @@
 from shapelint.core.rule import Message, Rule
-from shapelint.core.shapes import is_known
+from shapelint.core.shapes import UNKNOWN_DIM, is_known
+from shapelint.frameworks.data.arrays import ArrayVal, FrameVal, SomeArrayVal
 from shapelint.frameworks.keras.evidence import ModelCallFails
-from shapelint.frameworks.keras.training import DEFAULT_BATCH_SIZE, ON_BATCH, data_shape, facts, fixed_batch, stateful_layer
+from shapelint.frameworks.keras.training import (
+    DEFAULT_BATCH_SIZE,
+    ON_BATCH,
+    data_shape,
+    facts,
+    fixed_batch,
+    model_input,
+    stateful_layer,
+)
 
 CALLS = ("fit", "evaluate", "predict") + ON_BATCH
 
@@ -25,6 +34,15 @@ def first_batch(call, found):
     return None, said
 
 
+def _certainly_arrays(call, found) -> bool:
+    """x is arrays (numpy, tensors, lists of them), which Keras cuts into batches of batch_size:
+    a numpy array or DataFrame, or fit / evaluate given targets (with a tf.data pipeline, a
+    generator or a PyDataset, y must not be given)."""
+    if isinstance(found.x, (ArrayVal, SomeArrayVal, FrameVal)):
+        return True
+    return call.method in ("fit", "evaluate") and found.y is not None
+
+
 def check(ctx) -> None:
     for call in ctx.analysis.model_calls:
         if call.method not in CALLS or call.opaque:
@@ -39,11 +57,20 @@ def check(ctx) -> None:
         if data_shape(found.x) is None and not (found.batch_size is None or isinstance(found.batch_size, int)):
             continue
         rows, said = first_batch(call, found)
+        x_shape = data_shape(found.x)
         if rows is None:
             # Unknown sample count: certain only when every batch is smaller than the model's.
             size = DEFAULT_BATCH_SIZE if found.batch_size is None else found.batch_size
-            if data_shape(found.x) is None or not (isinstance(size, int) and size < batch):
+            if not (isinstance(size, int) and not isinstance(size, bool) and 0 < size < batch):
                 continue
+            if x_shape is None:
+                # x unknown: an explicit batch_size=b < B makes a first batch of min(b, n) < B rows,
+                # when x is arrays (a tf.data pipeline or a generator ignores batch_size).
+                declared = model_input(call.model)
+                if found.batch_size is None or not _certainly_arrays(call, found) or declared is None:
+                    continue
+                x_shape = (UNKNOWN_DIM,) + tuple(declared.shape[1:])
+                said += ", whatever the number of samples"
             rows = size
         if rows == batch:
             continue
@@ -58,7 +85,7 @@ def check(ctx) -> None:
                        else f"pass {batch} rows per call"),
             related=[(layer.node, f"stateful layer, batch size fixed to {batch}")],
             evidence=ModelCallFails(call.model, "predict_on_batch" if call.method in ON_BATCH else "predict",
-                                    (rows,) + tuple(data_shape(found.x)[1:]), ("Expected batch size",),
+                                    (rows,) + tuple(x_shape[1:]), ("Expected batch size",),
                                     batch_size=None if call.method in ON_BATCH else rows),
         )
 
@@ -71,7 +98,11 @@ RULE = Rule(
         Reports ``fit`` / ``evaluate`` / ``predict`` on a model with a stateful RNN and a fixed
         batch size B when the batch size used (``batch_size=``, or Keras' default of 32) makes
         batches of another size, and ``train_on_batch`` / ``test_on_batch`` /
-        ``predict_on_batch`` with a number of rows other than B.
+        ``predict_on_batch`` with a number of rows other than B.  When x is unknown, an explicit
+        ``batch_size=b`` smaller than B is still reported if x is certainly arrays (targets
+        given to ``fit`` / ``evaluate``, or a numpy array / DataFrame): the first batch has at
+        most b rows whatever the data (a larger b is silent: the data may have exactly B rows;
+        a ``tf.data`` pipeline or a generator ignores ``batch_size``).
     """,
     why="""
         A stateful RNN keeps one state vector per batch row, so every batch must have exactly

@@ -191,6 +191,9 @@ def call_builtin(name, args, kwargs, opaque, interp):
         if name == "enumerate" and len(args) == 1 and not kwargs and isinstance(args[0], AbstractValue) \
                 and args[0].each() is not UNKNOWN:
             return Enumerated(args[0])
+        if name in ("iter", "next") and len(args) == 1 and not kwargs and isinstance(args[0], AbstractValue) \
+                and args[0].each() is not UNKNOWN:
+            return args[0] if name == "iter" else args[0].each()  # `next(iter(loader))`: one batch
     except (TypeError, ValueError, OverflowError):
         return UNKNOWN
     if name not in PURE_BUILTINS:

@@ -66,6 +66,10 @@ class ArrayVal(AbstractValue):
                 if value is None or (isinstance(value, QualName) and value.name in NEWAXIS):
                     parts.append(None)  # `X[:, None, :]`, `X[..., np.newaxis]`: a new axis of 1
                     continue
+                if isinstance(value, ListVal) and value.items is not None and value.items \
+                        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.items):
+                    parts.append(Take(len(value.items)))  # `X[:, [0, 2]]`: these positions
+                    continue
                 if not (isinstance(value, int) and not isinstance(value, bool)):
                     return UNKNOWN  # a fancy index, a mask...
                 parts.append(value)
@@ -74,6 +78,9 @@ class ArrayVal(AbstractValue):
                           for p in (index.lower, index.upper, index.step)]
                 known = all(b is None or (isinstance(b, int) and not isinstance(b, bool)) for b in bounds)
                 parts.append(slice(*bounds) if known else UNKNOWN_SLICE)
+        takes = [p for p in parts if isinstance(p, Take)]
+        if takes and (len(takes) > 1 or any(p is None or p is ELLIPSIS or isinstance(p, int) for p in parts)):
+            return UNKNOWN  # advanced indexing whose axes move: not modelled
         shape = index_shape(self.shape, parts)
         what = "a slice"
         if None in parts or ELLIPSIS in parts:
@@ -152,45 +159,107 @@ FRAME_CONSTRUCTORS = {"read_csv", "read_excel", "read_table", "read_json", "read
                       "read_feather", "read_sql", "DataFrame", "get_dummies"}
 
 
+# What a pandas value certainly is: a DataFrame (its ``.values`` is 2-D), a Series (1-D), or
+# either (None).
+FRAME, SERIES = "frame", "series"
+# Readers that return one DataFrame unless given these arguments (chunks, a Series, several
+# sheets).
+FRAME_READERS = {"read_csv", "read_table", "read_excel", "read_parquet", "read_feather", "DataFrame"}
+READER_OTHERWISE = {"chunksize", "iterator", "squeeze", "sheet_name", "typ"}
+
+
 @dataclass(eq=False)
 class FrameVal(AbstractValue):
-    """A pandas DataFrame or Series (shape unknown): its ``.values`` is a numpy array."""
+    """A pandas DataFrame or Series (sizes unknown): its ``.values`` is a numpy array, of rank 2
+    for a DataFrame and 1 for a Series when ``kind`` says which it is."""
 
     node: Any = None
     what: str = "DataFrame"
+    kind: Optional[str] = None
 
     def attribute(self, interp, name, node, frame):
         if name == "values":
-            return SomeArrayVal(node, f"{self.what}.values")
-        if name in ("iloc", "loc", "T"):
-            return FrameVal(self.node, self.what)
+            return self.array(node, f"{self.what}.values")
+        if name == "T":
+            return FrameVal(self.node, self.what, self.kind)
+        if name in ("iloc", "loc"):
+            return FrameIndexer(self, name)
         if name in FRAME_METHODS or name == "to_numpy":
             return BoundMethod(self, name)
         return UNKNOWN
+
+    def array(self, node, what):
+        if self.kind == FRAME:
+            return ArrayVal((UNKNOWN_DIM, UNKNOWN_DIM), node, what)
+        if self.kind == SERIES:
+            return ArrayVal((UNKNOWN_DIM,), node, what)
+        return SomeArrayVal(node, what)
 
     def call_method(self, interp, name, args, kwargs, opaque, node, frame):
         if opaque:
             return UNKNOWN
         if name == "to_numpy" and not kwargs and not args:
-            return SomeArrayVal(node, f"{self.what}.to_numpy()")
+            return self.array(node, f"{self.what}.to_numpy()")
         if name in FRAME_METHODS and not (name == "drop" and kwargs.get("inplace") is not None) \
                 and kwargs.get("inplace") in (None, False):
-            return FrameVal(self.node, self.what)
+            kind = self.kind if self.kind == FRAME or name != "reset_index" else None
+            return FrameVal(self.node, self.what, kind)
         return UNKNOWN
 
     def subscript(self, interp, node, frame):
+        keys = []
         for element in node.slice:  # evaluated for their own sake
             if isinstance(element.slice, cst.Index):
-                interp.eval(element.slice.value, frame)
-        return FrameVal(self.node, self.what)
+                keys.append(interp.eval(element.slice.value, frame))
+            else:
+                keys.append(slice(None))
+        kind = None
+        if self.kind == FRAME and len(keys) == 1:
+            if isinstance(keys[0], str):
+                kind = None  # a column, or a DataFrame when the columns have several levels
+            elif isinstance(keys[0], ListVal) and keys[0].items is not None \
+                    and all(isinstance(k, str) for k in keys[0].items):
+                kind = FRAME  # df[["a", "b"]]
+        return FrameVal(self.node, self.what, kind)
 
     def mutated(self, interp, target, frame):
         pass  # `df.columns = [...]`: still a DataFrame
 
 
+@dataclass(eq=False)
+class FrameIndexer(AbstractValue):
+    """``df.iloc`` / ``df.loc``: ``df.iloc[:, 1:]`` is a DataFrame, ``df.iloc[:, 0]`` a Series."""
+
+    frame: FrameVal
+    name: str
+
+    def subscript(self, interp, node, frame):
+        keys = []
+        for element in node.slice:
+            index = element.slice
+            if isinstance(index, cst.Index):
+                value = interp.eval(index.value, frame)
+                if isinstance(value, ListVal) and value.items is not None:
+                    keys.append("list")
+                elif self.name == "iloc" and isinstance(value, int) and not isinstance(value, bool):
+                    keys.append("int")
+                else:
+                    keys.append(None)
+            else:
+                keys.append("slice")
+        kind = None
+        if self.frame.kind == FRAME and len(keys) == 2 and keys[0] == "slice":
+            # rows by a slice, columns by a slice or a list: a DataFrame; by one position: a Series
+            kind = FRAME if keys[1] in ("slice", "list") else SERIES if keys[1] == "int" else None
+        elif self.frame.kind == FRAME and len(keys) == 1 and keys[0] == "slice":
+            kind = FRAME
+        return FrameVal(self.frame.node, self.frame.what, kind)
+
+
 def pandas_call(name: str, args, kwargs, opaque: bool, node) -> Any:
     if name in FRAME_CONSTRUCTORS:
-        return FrameVal(node, f"pd.{name}")
+        certain = name in FRAME_READERS and not opaque and not READER_OTHERWISE & set(kwargs)
+        return FrameVal(node, f"pd.{name}", FRAME if certain else None)
     return UNKNOWN
 
 
@@ -466,6 +535,13 @@ def to_categorical(args, kwargs, node) -> Any:
     return ArrayVal(tuple(shape) + (width,), node, "to_categorical")
 
 
+@dataclass(frozen=True)
+class Take:
+    """A list of positions in an index (``X[:, [0, 2]]``): the axis keeps ``size`` entries."""
+
+    size: int
+
+
 UNKNOWN_SLICE = object()  # a slice whose bounds are not known
 ELLIPSIS = object()  # `...` in an index
 NEWAXIS = ("numpy.newaxis", "tensorflow.newaxis")
@@ -495,6 +571,9 @@ def index_shape(shape: tuple, index) -> Optional[tuple]:
             continue  # the axis disappears
         if part is UNKNOWN_SLICE:
             out.append(UNKNOWN_DIM)
+            continue
+        if isinstance(part, Take):
+            out.append(part.size)
             continue
         if isinstance(part, slice):
             if is_known(dim) and all(p is None or is_known(p) for p in (part.start, part.stop, part.step)) \

@@ -371,16 +371,131 @@ LOADER_KEYWORDS = {"dataset", "batch_size", "shuffle", "sampler", "num_workers",
                    "timeout", "worker_init_fn", "generator", "persistent_workers", "prefetch_factor"}
 
 
+# torchvision's built-in image datasets: (channels, height, width) of their PIL images.
+VISION_DATASETS = {"MNIST": (1, 28, 28), "FashionMNIST": (1, 28, 28), "KMNIST": (1, 28, 28),
+                   "CIFAR10": (3, 32, 32), "CIFAR100": (3, 32, 32)}
+VISION_DATASET_ARGS = ("root", "train", "transform", "target_transform", "download")
+
+
+@dataclass(eq=False)
+class TransformVal(AbstractValue):
+    """A torchvision transform: ``steps`` lists what it does (("to_tensor",), ("normalize",),
+    ("resize", (h, w))), None when it is not modelled (anything else may change the shape)."""
+
+    steps: Optional[Tuple[Any, ...]]
+
+    def attribute(self, interp, name, node, frame):
+        self.steps = None  # `transform.transforms.insert(...)`: not followed
+        return UNKNOWN
+
+    def mutated(self, interp, target, frame):
+        self.steps = None
+
+    def escape(self, interp):
+        self.steps = None
+
+
+def make_transform(name: str, args, kwargs, opaque) -> TransformVal:
+    if opaque:
+        return TransformVal(None)
+    if name == "ToTensor" and not args and not kwargs:
+        return TransformVal((("to_tensor",),))
+    if name == "Normalize":
+        return TransformVal((("normalize",),))
+    if name == "Resize" and len(args) == 1 and not kwargs:
+        size = sequence_items(args[0]) if isinstance(args[0], (tuple, ListVal)) else [args[0]]
+        if size is not None and len(size) in (1, 2) and all(as_int(v) is not None and v > 0 for v in size):
+            return TransformVal((("resize", tuple(size)),))
+    if name == "Compose" and len(args) == 1 and not kwargs:
+        items = sequence_items(args[0])
+        if items is not None and all(isinstance(t, TransformVal) and t.steps is not None for t in items):
+            return TransformVal(tuple(step for t in items for step in t.steps))
+    return TransformVal(None)
+
+
+def transformed(image: Tuple[int, ...], transform) -> Optional[Tuple[int, ...]]:
+    """The shape of the tensor ``transform`` makes of a square PIL image of ``image``
+    (channels, h, w); None when unknown or not a tensor."""
+    if not isinstance(transform, TransformVal) or transform.steps is None:
+        return None
+    shape, tensor = image, False
+    for step in transform.steps:
+        if step[0] == "to_tensor":
+            if tensor:
+                return None
+            tensor = True
+        elif step[0] == "normalize":
+            if not tensor:
+                return None
+        elif step[0] == "resize":
+            size = step[1]
+            # an int matches the smaller edge: a square image stays square
+            shape = (shape[0],) + (size * 2 if len(size) == 1 and shape[1] == shape[2] else size)
+            if len(shape) != 3:
+                return None
+    return shape if tensor else None
+
+
+@dataclass(eq=False)
+class VisionDatasetVal(AbstractValue):
+    """``datasets.MNIST(root, transform=transforms.ToTensor())``: samples (image, int label)
+    whose image is a tensor of shape ``image`` (None: unknown)."""
+
+    raw: Optional[Tuple[int, ...]]  # the PIL images' (channels, h, w); None once not followed
+    transform: Any
+    labels: bool  # the labels are plain ints (no target_transform)
+    node: Any
+
+    @property
+    def image(self) -> Optional[Tuple[int, ...]]:
+        return transformed(self.raw, self.transform) if self.raw is not None else None
+
+    def attribute(self, interp, name, node, frame):
+        if name not in ("classes", "class_to_idx", "targets", "data"):
+            self.raw = None  # `train.transform = ...`, `train.transform.transforms...`: not followed
+        return UNKNOWN
+
+    def mutated(self, interp, target, frame):
+        self.raw = None
+
+    def escape(self, interp):
+        self.raw = None
+
+
+def vision_dataset(name: str, args, kwargs, opaque, node) -> Any:
+    given = dict(zip(VISION_DATASET_ARGS, args))
+    if opaque or len(args) > len(VISION_DATASET_ARGS) or set(given) & set(kwargs) \
+            or set(kwargs) - set(VISION_DATASET_ARGS):
+        return VisionDatasetVal(None, None, False, node)
+    given.update(kwargs)
+    return VisionDatasetVal(VISION_DATASETS[name], given.get("transform"), given.get("target_transform") is None,
+                            node)
+
+
 @dataclass(eq=False)
 class DataLoaderVal(AbstractValue):
     """``DataLoader(TensorDataset(x, y), batch_size=...)``: every batch is a tuple of tensors
-    of shape (batch, *t.shape[1:]); the batch size is left unknown (the last batch is short)."""
+    of shape (batch, *t.shape[1:]); the batch size is left unknown (the last batch is short).
+    Over a torchvision dataset: (images (batch, c, h, w), labels (batch,))."""
 
-    dataset: TensorDatasetVal
+    dataset: Any  # TensorDatasetVal or VisionDatasetVal
     node: Any
 
     def each(self):
+        if isinstance(self.dataset, VisionDatasetVal):
+            image = self.dataset.image
+            images = batched(image, self.node, self.dataset.node) if image is not None else UNKNOWN
+            labels = batched((), self.node, self.dataset.node) if self.dataset.labels else UNKNOWN
+            return (images, labels)
         return tuple(batch_of(t, self.node) for t in self.dataset.tensors)
+
+
+def batched(sample: Tuple[int, ...], loader, dataset) -> TorchTensor:
+    """A batch of samples of shape ``sample``: (batch, *sample), the batch size unknown."""
+    dims = (None,) + tuple(sample)
+    short = source_text(dataset.func) if isinstance(dataset, cst.Call) else source_text(dataset)
+    origins = (Origin(loader, source_text(loader), ""),) + (Origin(dataset, short, ""),) * len(sample)
+    return TorchTensor((Hyp(dims, origins, True, (), dims, (None,) * len(dims)),), None, True)
 
 
 def batch_of(tensor, node) -> Any:
@@ -396,7 +511,8 @@ def batch_of(tensor, node) -> Any:
 def data_loader(args, kwargs, opaque, node) -> Any:
     dataset = args[0] if args else kwargs.get("dataset")
     batch_size = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
-    if opaque or len(args) > 3 or not isinstance(dataset, TensorDatasetVal) or set(kwargs) - LOADER_KEYWORDS \
+    if opaque or len(args) > 3 or not isinstance(dataset, (TensorDatasetVal, VisionDatasetVal)) \
+            or set(kwargs) - LOADER_KEYWORDS \
             or as_int(batch_size) is None and batch_size is not UNKNOWN:
         return UNKNOWN  # batch_size=None: samples one by one, without a batch axis
     return DataLoaderVal(dataset, node)

@@ -15,6 +15,11 @@ from shapelint.interp.classes import attributes_set_outside_init
 from shapelint.interp.scope import Frame
 from shapelint.interp.values import MISSING, UNKNOWN, AbstractValue, BoundMethod, ListVal, same
 
+# nn.Module methods that leave an nn.Sequential's layers as they are (those returning the module itself).
+RETURNS_SELF = {"train", "eval", "to", "cuda", "cpu", "float", "double", "half", "requires_grad_"}
+KEEPS_LAYERS = RETURNS_SELF | {"parameters", "named_parameters", "zero_grad", "state_dict", "modules",
+                               "children", "named_modules", "named_children", "buffers"}
+
 
 @dataclass(eq=False)
 class TorchSequentialVal(AbstractValue):
@@ -33,6 +38,8 @@ class TorchSequentialVal(AbstractValue):
         if name == "append" and len(args) == 1 and not kwargs and self.entries is not None:
             self.entries.append(args[0])
             return self
+        if name in KEEPS_LAYERS:  # `optim.Adam(model.parameters())`, `model.to(device)`: layers unchanged
+            return self if name in RETURNS_SELF else UNKNOWN
         self.entries = None
         return UNKNOWN
 

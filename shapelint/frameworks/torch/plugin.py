@@ -160,10 +160,57 @@ HANDLERS = {
 }
 
 
+def vision_dataset(name, interp, args, kwargs, opaque, node, frame):
+    return torch_model.vision_dataset(name, args, kwargs, opaque, node)
+
+
+def transform(name, interp, args, kwargs, opaque, node, frame):
+    return torch_model.make_transform(name, args, kwargs, opaque)
+
+
+def summary(package, interp, args, kwargs, opaque, node, frame):
+    """``torchsummary.summary(model, (1, 28, 28))`` runs the model on ``torch.rand(2, 1, 28, 28)``;
+    ``torchinfo.summary(model, input_size=(64, 1, 28, 28))`` on that size (batch included): the
+    model is called as ``model(torch.zeros(...))`` would be."""
+    if opaque or not args:
+        return UNKNOWN
+    size = args[1] if len(args) > 1 else kwargs.get("input_size")
+    allowed = {"input_size", "batch_size", "device"} if package == "torchsummary" else \
+        {"input_size", "device", "verbose", "col_names", "depth", "row_settings", "col_width", "mode", "dtypes"}
+    if len(args) > 2 or set(kwargs) - allowed or not isinstance(size, (tuple, ListVal)):
+        return UNKNOWN
+    sizes = sequence_items(size)
+    if not sizes or not all(as_int(d) is not None and d > 0 for d in sizes):
+        return UNKNOWN  # several inputs, or sizes not known
+    sizes = ([2] if package == "torchsummary" else []) + list(sizes)
+    interp.call(args[0], [torch_model.exact(sizes, node, source_text(node))], {}, False, node, frame)
+    return UNKNOWN
+
+
+SUMMARIES = {"torchsummary.summary": "torchsummary", "torchsummary.torchsummary.summary": "torchsummary",
+             "torchinfo.summary": "torchinfo", "torchinfo.torchinfo.summary": "torchinfo"}
+
+
+def torchvision(qualname):
+    """``torchvision.datasets.MNIST`` and the like, ``torchvision.transforms.*``, the summaries of
+    torchsummary and torchinfo."""
+    if qualname in SUMMARIES:
+        return partial(summary, SUMMARIES[qualname])
+    parts = qualname.split(".")
+    if len(parts) == 3 and parts[:2] == ["torchvision", "datasets"] and parts[2] in torch_model.VISION_DATASETS:
+        return partial(vision_dataset, parts[2])
+    if len(parts) == 3 and parts[:2] == ["torchvision", "transforms"] and parts[2][:1].isupper():
+        return partial(transform, parts[2])
+    return None
+
+
 class TorchPlugin(Plugin):
     name = "torch"
 
     def resolve(self, qualname):
+        vision = torchvision(qualname)
+        if vision is not None:
+            return vision
         meaning = names.meaning(qualname)
         if meaning is None or not meaning.kind.startswith(("torch_", "ordered_dict")):
             return None
