@@ -40,8 +40,9 @@ def test_every_failing_keras_fixture_is_confirmed(fixture_verdicts):
             continue
         if diag.code in TORCH_CODES:
             continue  # tests/test_torch_confirm.py
-        if diag.code == "SL113" or "trains without an error" in diag.message:
-            # Silent mistakes: nothing raises, so there is nothing for TensorFlow to show.
+        if diag.code == "SL113" or ("trains without an error" in diag.message and isinstance(diag.probe, str)):
+            # Silent mistakes: nothing raises, so there is nothing for TensorFlow to show
+            # (unless a measurement shows it: one-unit crossentropy's loss is always 0).
             assert (diag.verdict, diag.tf_message) == (
                 UNCONFIRMED, "no model to build: no TensorFlow check exists for this kind of finding")
             continue
