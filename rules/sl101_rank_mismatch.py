@@ -1,9 +1,11 @@
+import libcst as cst
+
 from shapelint.core.fix import UNSAFE, FixPlan, SetArgument
 from shapelint.core.rule import Message, Rule, keyword_node
 from shapelint.core.shapes import format_shape
 from shapelint.frameworks.keras.catalog import accepts_rank
 from shapelint.frameworks.keras.evidence import BuildFails, ConstructionFails
-from shapelint.frameworks.keras.propagate import SequentialVal, shape_producer, unknown_input_clause
+from shapelint.frameworks.keras.propagate import DATA_CALLS, SequentialVal, shape_producer, unknown_input_clause
 
 EXPECT = ("expected ndim=", "expected min_ndim=")
 
@@ -78,6 +80,18 @@ def _return_sequences(ctx, layer, tensor):
                    SetArgument(rnn.node, "return_sequences", True))
 
 
+def _data_call(tensor):
+    """The ``model.fit(...)`` / ``predict(...)`` call whose data is this very tensor (the root a
+    model without a declared input is built or traced for), else None."""
+    origin = tensor.origin
+    if not tensor.root or tensor.producer is not None or origin is None:
+        return None
+    node = origin.node
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in DATA_CALLS:
+        return node
+    return None
+
+
 def check(ctx) -> None:
     _rnn_input_dim(ctx)
     for app in ctx.analysis.applications:
@@ -97,12 +111,23 @@ def check(ctx) -> None:
         if unknown is not None:  # the input is unknown, the rank is certain: say why
             got, extra["why"] = unknown
             template = "{layer}{inside} expects {expects} but receives {received} from {source} {why}; {advice}"
+        related = [(tensor.origin.node if tensor.origin else None,
+                    f"the {len(tensor.shape)}-D {got} input comes from here")]
+        where = app.node
+        extra_advice = ""
+        call = _data_call(tensor)
+        if call is not None and not app.wrapper:
+            # The data of a fit / predict goes straight into this layer (a model built from
+            # its data, a subclassed model's call): the data's layout is what to fix, there.
+            where, related = call, [(app.node, f"{layer.name} rejects it here")]
+            extra_advice = ("give the data the layer's layout (x.reshape(samples, ...)); "
+                            "for one sample keep its batch axis: x[i:i + 1] or x[None]")
         ctx.report(
-            app.node,
+            where,
             Message.of(template, layer=layer.name, inside=inside, expects=expects, received=got,
-                       source=ctx.where(tensor.origin), advice=_fix(layer, tensor), **extra),
-            related=[(tensor.origin.node if tensor.origin else None,
-                      f"the {len(tensor.shape)}-D {got} input comes from here")],
+                       source=ctx.where(tensor.origin),
+                       advice=extra_advice if call is not None and not app.wrapper else _fix(layer, tensor), **extra),
+            related=related,
             evidence=BuildFails(app, EXPECT),
             fix=_return_sequences(ctx, layer, tensor),
         )
