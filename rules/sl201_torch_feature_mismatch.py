@@ -12,6 +12,21 @@ _FIX = {
 }
 
 
+def _flattened(app):
+    """``Linear(784, ...)`` given (B, 1, 28, 28): the sizes after the batch axis multiply to
+    exactly ``in_features``, so the missing step is a flatten, not another layer size."""
+    mismatch, hyp = app.mismatch, app.failed
+    if mismatch.param != "in_features" or hyp is None or not hyp.batched or hyp.rank < 3:
+        return None
+    rest = hyp.dims[1:]
+    if any(d is None for d in rest):
+        return None
+    product = 1
+    for d in rest:
+        product *= d
+    return product if product == mismatch.expected else None
+
+
 def check(ctx) -> None:
     for app in ctx.analysis.torch_applications:
         mismatch = app.mismatch
@@ -21,6 +36,14 @@ def check(ctx) -> None:
         origin = mismatch.origin
         source = f"from {ctx.where(origin)}" if origin is not None else "from the input"
         fix = _FIX.get(mismatch.param, "{name}(...)").format(name=f"nn.{layer.name}", got=mismatch.got)
+        flat = _flattened(app)
+        template = ("{layer}{built} expects {param}={expected} on {axis} but receives {got} {source}; "
+                    "make them agree: {advice}, or change the layer that produces {got}")
+        if flat is not None:  # images into an MLP: their sizes multiply to in_features
+            template = ("{layer}{built} expects {param}={expected} on {axis} but receives {got} {source}: "
+                        "each sample is {sample}, not flattened; {advice}")
+            sizes = " x ".join(map(str, app.failed.dims[1:]))
+            fix = f"flatten it first: x.view(x.size(0), -1) or nn.Flatten() ({sizes} = {flat})"
         built = ""
         related = [(origin.node if origin else None, f"the {mismatch.got} comes from here")]
         if app.node is not layer.node:
@@ -31,10 +54,9 @@ def check(ctx) -> None:
             continue
         ctx.report(
             app.node,
-            Message.of("{layer}{built} expects {param}={expected} on {axis} but receives {got} {source}; "
-                       "make them agree: {advice}, or change the layer that produces {got}",
-                       layer=describe(layer), built=built, param=mismatch.param, expected=mismatch.expected,
-                       axis=mismatch.axis, got=mismatch.got, source=source, advice=fix),
+            Message.of(template, layer=describe(layer), built=built, param=mismatch.param,
+                       expected=mismatch.expected, axis=mismatch.axis, got=mismatch.got, source=source, advice=fix,
+                       sample="(" + ", ".join(map(str, app.failed.dims[1:])) + ")" if flat is not None else ""),
             related=related,
             evidence=LayerRejectsInput(app),
         )
