@@ -59,7 +59,9 @@ def test_fixture_directory(tmp_path):
     assert result.returncode == 1
     codes = {line.split(": ")[1].split()[0] for line in result.stdout.splitlines()}
     assert {"SL001", "SL101", "SL102", "SL103", "SL104", "SL111", "SL121", "SL301"} <= codes
-    assert "_ok.py" not in result.stdout
+    # Clean look-alikes stay clean; those written for Keras 2 (`*_k2_ok.py`, linted by the
+    # fixture tests with target-keras=2) legitimately get Keras 3 findings in a default run.
+    assert not [line for line in result.stdout.splitlines() if "_ok." in line and "_k2_ok." not in line]
 
 
 def test_json_format(project):
