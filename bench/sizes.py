@@ -2,9 +2,9 @@
 
     python bench/sizes.py [FILE ...] [--repeat N]
 
-Default files: /tmp/sz/gen_0.1.py, gen_0.5.py, gen_1.py, gen_2.py (realistic Keras code of
-0.1, 0.5, 1 and 2 MB).  Each file is copied into a temporary folder whose pyproject.toml
-raises ``max-file-size`` to 3,000,000 bytes (2 MB is over the default), then
+Default files: generated here, ``gen_0.1.py`` ... ``gen_2.py``: realistic Keras code of 0.1,
+0.5, 1 and 2 MB (model-building functions and plain helpers, repeated).  Each file is copied
+into a temporary folder whose pyproject.toml raises ``max-file-size`` to 3,000,000 bytes (2 MB is over the default), then
 ``shapelint --no-cache --no-confirm FILE`` and flake8 (``benchmark.FLAKE8_ALONE``, its default
 checks, no shapelint) run on it as subprocesses; the table gives the wall time (best of N)
 and the peak resident memory of the process (``wait4``'s ``ru_maxrss``), and each tool's
@@ -25,7 +25,42 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import FLAKE8_ALONE  # noqa: E402
 
-DEFAULT = [f"/tmp/sz/gen_{size}.py" for size in ("0.1", "0.5", "1", "2")]
+SIZES = (0.1, 0.5, 1, 2)
+BLOCK = '''
+def build_model_{i}(units={i} % 7 + 4):
+    model = Sequential()
+    model.add(LSTM(units, input_shape=(10, 3), return_sequences=True))
+    model.add(LSTM(units))
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    return model
+
+
+def helper_{i}(rows):
+    total = 0
+    for row in rows:
+        if row and row[0] > {i}:
+            total += len(row) * 2
+    return {{"total": total, "name": "helper_{i}", "rows": [r for r in rows if r]}}
+
+'''
+HEAD = "import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n"
+
+
+def generate(folder: Path):
+    """The default files: a Keras module grown block by block to each size."""
+    paths = []
+    for megabytes in SIZES:
+        parts, size, i = [HEAD], len(HEAD), 0
+        while size < megabytes * 1e6:
+            block = BLOCK.format(i=i)
+            parts.append(block)
+            size += len(block)
+            i += 1
+        path = folder / f"gen_{megabytes}.py"
+        path.write_text("".join(parts))
+        paths.append(path)
+    return paths
 
 
 def run(cmd, cwd, env=None):
@@ -45,7 +80,7 @@ def best(cmd, cwd, repeat, env=None):
 
 def main(argv) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", default=DEFAULT)
+    parser.add_argument("files", nargs="*")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-select", action="store_true", help="also run shapelint with the selection off")
     args = parser.parse_args(argv[1:])
@@ -57,7 +92,8 @@ def main(argv) -> None:
         header += f" {'no-select s':>11} {'MB RSS':>7} |"
     header += f" {'flake8 s':>8} {'MB RSS':>7} {'us/line':>7} | {'ratio':>5}"
     print(header)
-    for name in args.files:
+    generated = Path(tempfile.mkdtemp(prefix="shapelint-sizes-"))
+    for name in args.files or generate(generated):
         source = Path(name)
         if not source.is_file():
             print(f"{name}: missing")
@@ -80,6 +116,7 @@ def main(argv) -> None:
             print(row, flush=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(generated, ignore_errors=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
