@@ -92,3 +92,12 @@ def test_prewarm_imports_before_the_first_probe(warm):
     results, failure = run_worker([_job("import torch\n__result__ = int(torch.zeros(3).numel())")], timeout=60)
     assert failure is None and results[1]["value"] == 3
     assert results["import_seconds"] < 0.5 and time.perf_counter() - started < 5
+
+
+@pytest.mark.torch
+def test_a_program_that_hits_the_memory_ceiling_recycles_the_process(warm):
+    results, failure = run_worker([_job("raise MemoryError('the cap')")], timeout=60)
+    assert failure is None and results[1].get("out_of_memory")
+    assert warm._proc is None  # killed after the batch; the next one starts afresh
+    results, _ = run_worker([_job("__result__ = 1", 2)], timeout=60)
+    assert results[2]["value"] == 1 and warm.starts == 2

@@ -409,7 +409,8 @@ class WarmWorker:
     keeps TensorFlow / PyTorch imported between confirmations: the language server's, where
     every edit asks for verdicts again.  One batch at a time; a timeout or a crash kills the
     process, and the next batch starts a new one; so does a process that has run
-    ``max_probes`` programs (recycled, so that what they leave behind cannot accumulate)."""
+    ``max_probes`` programs or hit its memory ceiling (recycled, so that what they leave
+    behind cannot accumulate)."""
 
     def __init__(self, max_probes: int = 500) -> None:
         self.max_probes = max_probes
@@ -484,8 +485,9 @@ class WarmWorker:
                     return results, failure
                 if '"batch_done"' in line:
                     self._probes += len(jobs)
-                    if self._probes >= self.max_probes:
-                        self._kill()
+                    out_of_memory = any(isinstance(r, dict) and r.get("out_of_memory") for r in results.values())
+                    if self._probes >= self.max_probes or out_of_memory:
+                        self._kill()  # recycled: what a model too large left behind goes with it
                     return results, None
                 _collect([line], results)
 
