@@ -19,16 +19,8 @@ STAND_IN = 7  # the size given to every unknown axis
 class _FilledWriter(GraphWriter):
     """Writes the model with its unknown input sizes set to ``STAND_IN``."""
 
-    def tensor(self, tensor) -> str:
-        key = id(tensor)
-        if key not in self.tensors and tensor.producer is None and tensor.root and tensor.shape is not None:
-            shape = tuple(STAND_IN if d is UNKNOWN_DIM else d for d in tensor.shape)
-            var = f"x{len(self.tensors)}"
-            self.lines.append(f"{var} = keras.Input(batch_shape={render_value(shape)})")
-            self.roots.append((var, shape))
-            self.tensors[key] = var
-            return var
-        return super().tensor(tensor)
+    def input_shape(self, shape: tuple) -> tuple:
+        return _filled(shape)
 
 
 def _filled(shape) -> tuple:
@@ -40,32 +32,11 @@ class ModelCallFailsAnySize(ModelCallFails):
     """``ModelCallFails`` where unknown sizes of the data and of the model input are the same
     stand-in size."""
 
-    def synthesize(self, target_keras: int) -> Probe:
-        output = model_output(self.model)
-        if output is None:
-            raise Unsynthesizable("a model whose output shapelint cannot rebuild")
-        writer = _FilledWriter()
-        out = writer.tensor(output)
-        if len(writer.roots) != 1:
-            raise Unsynthesizable("a model with several inputs")
-        lines = writer.lines + [f"model = keras.Model({writer.roots[0][0]}, {out})"]
-        samples = self.x_shape[0] if isinstance(self.x_shape[0], int) else 4
-        x = f"np.zeros({render_value(concrete(_filled(self.x_shape), samples))}, dtype='float32')"
-        batch = f", batch_size={render_value(self.batch_size)}" if self.batch_size else ""
-        if self.method == "fit":
-            if self.y_shape is None:
-                raise Unsynthesizable("fit without targets")
-            y_samples = self.y_shape[0] if isinstance(self.y_shape[0], int) else samples
-            y = f"np.zeros({render_value(concrete(_filled(self.y_shape), y_samples))}, dtype='float32')"
-            lines += [f"model.compile(loss={render_value(self.loss)}, optimizer='sgd')",
-                      f"model.fit({x}, {y}, epochs=1, verbose=0{batch})"]
-        elif self.method == "dataset_predict":
-            lines += [f"model.predict(tf.data.Dataset.from_tensor_slices({x}), verbose=0)"]
-        elif self.method == "predict_on_batch":
-            lines += [f"model.predict_on_batch({x})"]
-        else:
-            lines += [f"__result__ = int(model.predict({x}, verbose=0{batch}).shape[0])"]
-        return Probe("\n".join(lines), self.check, self.expect, target_keras)
+    def writer(self) -> GraphWriter:
+        return _FilledWriter()
+
+    def data_shape(self, shape: Tuple[Any, ...]) -> Tuple[Any, ...]:
+        return _filled(shape)
 
 
 @dataclass(frozen=True)

@@ -268,21 +268,31 @@ class ModelCallFails(KerasEvidence):
     loss: Optional[str] = None
     check: str = "raises"  # raises | rows
 
+    def writer(self) -> GraphWriter:
+        """What writes the model (a subclass may give unknown input sizes a stand-in)."""
+        return GraphWriter()
+
+    def data_shape(self, shape: Tuple[Any, ...]) -> Tuple[Any, ...]:
+        """The data's shape as written in the program (unknown sizes left to ``concrete``)."""
+        return shape
+
     def synthesize(self, target_keras: int) -> Probe:
         output = model_output(self.model)
         if output is None:
             raise Unsynthesizable("a model whose output shapelint cannot rebuild")
-        writer = GraphWriter()
+        writer = self.writer()
         out = writer.tensor(output)
         if len(writer.roots) != 1:
             raise Unsynthesizable("a model with several inputs")
         lines = writer.lines + [f"model = keras.Model({writer.roots[0][0]}, {out})"]
         samples = self.x_shape[0] if isinstance(self.x_shape[0], int) else 4
-        x = f"np.zeros({render_value(concrete(self.x_shape, samples))}, dtype='float32')"
+        x = f"np.zeros({render_value(concrete(self.data_shape(self.x_shape), samples))}, dtype='float32')"
         batch = f", batch_size={render_value(self.batch_size)}" if self.batch_size else ""
         if self.method == "fit":
+            if self.y_shape is None:
+                raise Unsynthesizable("fit without targets")
             y_samples = self.y_shape[0] if isinstance(self.y_shape[0], int) else samples
-            y = f"np.zeros({render_value(concrete(self.y_shape, y_samples))}, dtype='float32')"
+            y = f"np.zeros({render_value(concrete(self.data_shape(self.y_shape), y_samples))}, dtype='float32')"
             lines += [f"model.compile(loss={render_value(self.loss)}, optimizer='sgd')",
                       f"model.fit({x}, {y}, epochs=1, verbose=0{batch})"]
         elif self.method == "dataset_predict":

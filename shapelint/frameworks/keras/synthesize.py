@@ -98,6 +98,12 @@ class GraphWriter:
         self.apps: Dict[int, str] = {}
         self.roots: List[Tuple[str, tuple]] = []
 
+    def input_shape(self, shape: tuple) -> tuple:
+        """The batch shape an input is declared with: every size a literal."""
+        if any(d is UNKNOWN_DIM for d in shape):
+            raise Unsynthesizable("an input dimension that is not a literal")
+        return shape
+
     def tensor(self, tensor) -> str:
         key = id(tensor)
         if key in self.tensors:
@@ -105,11 +111,10 @@ class GraphWriter:
         if tensor.producer is None:
             if not tensor.root or tensor.shape is None:
                 raise Unsynthesizable("a tensor whose origin shapelint cannot reproduce")
-            if any(d is UNKNOWN_DIM for d in tensor.shape):
-                raise Unsynthesizable("an input dimension that is not a literal")
+            shape = self.input_shape(tuple(tensor.shape))
             var = f"x{len(self.tensors)}"
-            self.lines.append(f"{var} = keras.Input(batch_shape={render_value(tuple(tensor.shape))})")
-            self.roots.append((var, tuple(tensor.shape)))
+            self.lines.append(f"{var} = keras.Input(batch_shape={render_value(shape)})")
+            self.roots.append((var, shape))
             self.tensors[key] = var
             return var
         app = tensor.producer
