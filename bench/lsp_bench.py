@@ -14,17 +14,15 @@ that version (the warm worker's figures).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import queue
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from shapelint.testing import ServerProcess
 
 BUG = """
 import keras as _k
@@ -57,56 +55,12 @@ SMALL = "\n".join([
 ]) + "\n"
 
 
-class Client:
-    def __init__(self, confirm: bool, cache_dir: str):
-        # An empty result and verdict cache: every verdict is a program run, none remembered.
-        env = {**os.environ, "SHAPELINT_CACHE_DIR": cache_dir}
-        self.proc = subprocess.Popen([sys.executable, "-m", "shapelint", "server"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        self.messages: "queue.Queue[dict]" = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                   "params": {"processId": None, "rootUri": None, "capabilities": {},
-                              "initializationOptions": {"confirm": confirm}}})
-        self.wait(lambda m: m.get("id") == 1, 60)
-        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-
-    def _read(self):
-        stream = self.proc.stdout
-        while True:
-            header = b""
-            while not header.endswith(b"\r\n\r\n"):
-                char = stream.read(1)
-                if not char:
-                    return
-                header += char
-            length = int([h for h in header.split(b"\r\n") if h.lower().startswith(b"content-length")][0].split(b":")[1])
-            self.messages.put(json.loads(stream.read(length)))
-
-    def send(self, message):
-        data = json.dumps(message).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
-        self.proc.stdin.flush()
-
-    def wait(self, predicate, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                message = self.messages.get(timeout=max(0.01, end - time.monotonic()))
-            except queue.Empty:
-                break
-            if predicate(message):
-                return message
-        return None
-
-    def close(self):
-        self.send({"jsonrpc": "2.0", "id": 9, "method": "shutdown"})
-        self.wait(lambda m: m.get("id") == 9, 30)
-        self.send({"jsonrpc": "2.0", "method": "exit"})
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+def Client(confirm: bool, cache_dir: str) -> ServerProcess:
+    """The server with an empty result and verdict cache (every verdict is a program run,
+    none remembered), initialized."""
+    server = ServerProcess({**os.environ, "SHAPELINT_CACHE_DIR": cache_dir})
+    server.initialize({"confirm": confirm})
+    return server
 
 
 def _diagnostics(uri, version=None, verdict=False):
@@ -130,8 +84,7 @@ def measure(path: Path, edits: int = 5, confirm: bool = True) -> dict:
     result: dict = {"lines": text.count("\n")}
     try:
         started = time.perf_counter()
-        client.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-            "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}})
+        client.open(uri, text)
         if client.wait(_diagnostics(uri, 1), 120):
             result["open_ms"] = (time.perf_counter() - started) * 1000
         if confirm and client.wait(_diagnostics(uri, 1, verdict=True), 180):
