@@ -239,15 +239,21 @@ class Documents:
             return
         self.analysed[uri] = Analysed(version, text, config, found)
         self.publish(uri, version, text, found)
+        await self.verdicts(uri, generation, found, config, lambda confirmed: self.publish(uri, version, text, confirmed))
+
+    async def verdicts(self, uri: str, generation: int, found, config: Config, publish) -> None:
+        """Confirm one version's findings in the background, then ``publish`` them with their
+        verdicts, unless the document changed meanwhile (the static findings stay if it fails)."""
         if not config.confirm or not any(d.probe is not None for d in found):
             return
+        loop = asyncio.get_running_loop()
         try:
             confirmed = await loop.run_in_executor(self.confirm_pool, self.confirm_if_current, uri, generation, found, config)
         except Exception as exc:  # noqa: BLE001 - the static findings stay published
             self.log(types.MessageType.Warning, f"shapelint: confirmation failed: {type(exc).__name__}: {exc}")
             return
         if confirmed is not None and self.current(uri, generation):
-            self.publish(uri, version, text, confirmed)
+            publish(confirmed)
 
     # --- notebooks ---
 
@@ -284,15 +290,8 @@ class Documents:
         if not self.current(uri, generation):
             return
         self.publish_cells(uri, cells, uris, versions, found)
-        if not config.confirm or not any(d.probe is not None for d in found):
-            return
-        try:
-            confirmed = await loop.run_in_executor(self.confirm_pool, self.confirm_if_current, uri, generation, found, config)
-        except Exception as exc:  # noqa: BLE001 - the static findings stay published
-            self.log(types.MessageType.Warning, f"shapelint: confirmation failed: {type(exc).__name__}: {exc}")
-            return
-        if confirmed is not None and self.current(uri, generation):
-            self.publish_cells(uri, cells, uris, versions, confirmed)
+        await self.verdicts(uri, generation, found, config,
+                            lambda confirmed: self.publish_cells(uri, cells, uris, versions, confirmed))
 
     def publish_cells(self, uri: str, cells: Sequence[Cell], uris: Dict[int, str],
                       versions: Dict[int, Optional[int]], found: Sequence[Diagnostic]) -> None:
