@@ -53,8 +53,8 @@ def discover(paths: List[Path], config: Config) -> Iterator[Tuple[Path, Optional
                 yield path, None
 
 
-def read_source(path: Path, max_size: int) -> Tuple[Optional[str], Optional[str]]:
-    """``(text, None)`` or ``(None, why it cannot be read)``.  Only regular files are opened:
+def read_bytes(path, max_size: int) -> Tuple[Optional[bytes], Optional[str]]:
+    """``(bytes, None)`` or ``(None, why it cannot be read)``.  Only regular files are opened:
     a FIFO, a device or a socket would block or never end."""
     try:
         info = os.stat(path)
@@ -72,6 +72,14 @@ def read_source(path: Path, max_size: int) -> Tuple[Optional[str], Optional[str]
         return None, f"cannot read file: {exc.strerror or exc}"
     if len(data) > max_size:
         return None, f"file skipped: over max-file-size ({max_size:,} bytes)"
+    return data, None
+
+
+def read_source(path: Path, max_size: int) -> Tuple[Optional[str], Optional[str]]:
+    """``(text, None)`` or ``(None, why it cannot be read)`` (``read_bytes``, decoded)."""
+    data, problem = read_bytes(path, max_size)
+    if data is None:
+        return None, problem
     return decode_source(data)
 
 

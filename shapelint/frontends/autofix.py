@@ -35,7 +35,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 from shapelint.confirm.run import REFUTED
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic
-from shapelint.core.files import decode_source
+from shapelint.core.files import decode_source, read_bytes
 from shapelint.core.fix import FixPlan
 from shapelint.core.notebook import (
     NOTEBOOK_MAX_BYTES,
@@ -110,17 +110,6 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> Optional[str]:
     return None
 
 
-def _read(name: str, max_size: int) -> Tuple[Optional[bytes], Optional[str]]:
-    try:
-        with open(name, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None, "not a regular file"
-            data = handle.read(max_size + 1)
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    return (None, "over max-file-size") if len(data) > max_size else (data, None)
-
-
 def fix_run(found: Sequence[Diagnostic], shown: Sequence[Diagnostic], config: Config, *,
             unsafe: bool, write: bool, stdin: Optional[Tuple[str, bytes]] = None,
             confirm: Callable[[List[Diagnostic]], List[Diagnostic]] = lambda ds: ds) -> FixRun:
@@ -150,7 +139,7 @@ def fix_run(found: Sequence[Diagnostic], shown: Sequence[Diagnostic], config: Co
             data: Optional[bytes] = stdin[1]
         else:
             # A notebook's outputs may be large: its code cells are what max-file-size bounds.
-            data, problem = _read(name, max(config.max_file_size, NOTEBOOK_MAX_BYTES) if notebook
+            data, problem = read_bytes(name, max(config.max_file_size, NOTEBOOK_MAX_BYTES) if notebook
                                   else config.max_file_size)
             if data is None:
                 result.notes.append(f"{name}: fixes not applied: {problem}")
