@@ -37,7 +37,7 @@ from shapelint.core.notebook import (
 from shapelint.core.prefilter import _PASTED_MARKERS, FRAMEWORK_MARKERS, mentions_framework  # noqa: F401
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
-from shapelint.core.select import select_source
+from shapelint.core.select import select_pieces
 from shapelint.core.tolerant import repair
 from shapelint.frameworks import default_plugins
 from shapelint.interp.interpreter import Interpreter
@@ -103,9 +103,9 @@ def use_parse_cache(enabled: bool = True) -> None:
         _PARSE_CACHE = None
 
 
-def _parse(source: str) -> cst.Module:
+def _parse(source: str, ends: Optional[List[int]] = None) -> cst.Module:
     cache = _PARSE_CACHE
-    return cst.parse_module(source) if cache is None else cache.parse(source)
+    return cst.parse_module(source) if cache is None else cache.parse(source, ends)
 
 
 class UnsafeToParse(ValueError):
@@ -141,14 +141,17 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
         return _filter([Diagnostic(code, message, path, start, start)], source, path, config)
     # Only the statements that can matter reach LibCST (``core.select``), lines kept; noqa is
     # read from the whole text.  Whatever fails on the selection is done again on the whole.
-    selected = select_source(source)
-    if selected is not None:
-        try:
-            return _filter(_lint_module(_parse(selected), selected, path, config), source, path, config)
-        except Exception:  # noqa: BLE001 - the whole text gives the error its true words
-            pass
+    chosen = select_pieces(source)
+    ends = None
+    if chosen is not None:
+        selected, ends = chosen
+        if selected is not source:
+            try:
+                return _filter(_lint_module(_parse(selected, ends), selected, path, config), source, path, config)
+            except Exception:  # noqa: BLE001 - the whole text gives the error its true words
+                ends = None
     try:
-        module = _parse(source)
+        module = _parse(source, ends)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:
         return _filter(_lint_the_rest(source, path, config, syntax_error(exc, source, path)), source, path, config)
     except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a parser bug: SL003

@@ -63,14 +63,16 @@ class ParseCache:
                                  CodePosition(found.end.line + offset, found.end.column))
         return None
 
-    def parse(self, text: str) -> cst.Module:
-        with self._lock:
-            return self._parse(text)
-
-    def _parse(self, text: str) -> cst.Module:
+    def parse(self, text: str, ends: Optional[List[int]] = None) -> cst.Module:
         """The module of ``text``: assembled from cached statements when it can be, else one
-        LibCST parse (whose errors, ``ParserSyntaxError`` and the rest, reach the caller)."""
-        pieces = split(text)
+        LibCST parse (whose errors, ``ParserSyntaxError`` and the rest, reach the caller).
+        ``ends``: the last line of each top-level statement group, when the caller knows them
+        (``core.select`` does), so that the text is not read with ``ast`` again."""
+        with self._lock:
+            return self._parse(text, ends)
+
+    def _parse(self, text: str, ends: Optional[List[int]]) -> cst.Module:
+        pieces = split(text, ends)
         if pieces is None:
             return cst.parse_module(text)
         modules: List[cst.Module] = []
@@ -104,29 +106,17 @@ class ParseCache:
         return assembled
 
 
-def split(text: str) -> Optional[List[str]]:
+def split(text: str, ends: Optional[List[int]] = None) -> Optional[List[str]]:
     """The text cut after each top-level statement (statements sharing a line stay together);
     the comments and blank lines before a statement belong to its piece, and what follows
     the last statement is the last piece.  None when the text should be parsed whole."""
     if "\f" in text or "\r" in text.replace("\r\n", ""):
         return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if not tree.body:
-        return None
     lines = text.splitlines(keepends=True)
-    ends: List[int] = []  # 1-based last line of each group
-    for stmt in tree.body:
-        start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
-        end = getattr(stmt, "end_lineno", None)
-        if end is None:
-            return None
-        if ends and start <= ends[-1]:
-            ends[-1] = max(ends[-1], end)  # shares a line with the previous statement
-        else:
-            ends.append(end)
+    if ends is None:
+        ends = statement_ends(text)
+    if not ends:
+        return None
     pieces: List[str] = []
     previous = 0
     for end in ends:
@@ -136,6 +126,25 @@ def split(text: str) -> Optional[List[str]]:
     if tail:
         pieces.append(tail)
     return pieces
+
+
+def statement_ends(text: str) -> Optional[List[int]]:
+    """The 1-based last line of each top-level statement group, read with ``ast``."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    ends: List[int] = []
+    for stmt in tree.body:
+        start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+        end = getattr(stmt, "end_lineno", None)
+        if end is None:
+            return None
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)  # shares a line with the previous statement
+        else:
+            ends.append(end)
+    return ends
 
 
 def assemble(modules: List[cst.Module], text: str) -> cst.Module:

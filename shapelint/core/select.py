@@ -325,17 +325,31 @@ def enabled() -> bool:
     return os.environ.get("SHAPELINT_NO_SELECT", "") in ("", "0")
 
 
+def select_pieces(source: str) -> Optional[Tuple[str, List[int]]]:
+    """The text to parse (``source`` itself when every statement is needed) and the last line
+    of each kept statement group, where ``core.parse_cache`` cuts it into pieces without
+    reading it with ``ast`` again; None when ``source`` is not selectable."""
+    if not enabled():
+        return None
+    result = _selection(source)
+    return (result[0], result[3]) if result is not None else None
+
+
 def select_source(source: str) -> Optional[str]:
     """The text LibCST should parse: ``source`` with the statements that cannot matter
     replaced by empty lines, or None when the whole text is needed (or not selectable)."""
-    if not enabled():
-        return None
-    result = selection(source)
-    return result[0] if result is not None else None
+    chosen = select_pieces(source)
+    return chosen[0] if chosen is not None and chosen[0] is not source else None
 
 
 def selection(source: str):
     """``(text, kept statements, all statements)``, or None (the whole text is used)."""
+    result = _selection(source)
+    return result[:3] if result is not None and result[0] is not source else None
+
+
+def _selection(source: str):
+    """``selection`` and the last line of each kept statement group."""
     if any(word in source for word in WHOLE_TEXT_WORDS):
         return None
     if "\r" in source and "\r" in source.replace("\r\n", ""):
@@ -354,8 +368,8 @@ def selection(source: str):
         return None
     needed = needed_units(units)
     kept = sum(needed)
-    if kept == len(units):
-        return None
+    if kept == len(units):  # every statement is needed: the text itself
+        return source, kept, len(units), [unit.last for unit in units]
     lines = _LINE_BREAK.split(source)
     breaks = _LINE_BREAK.findall(source)
     drop = bytearray(len(lines) + 2)  # 1-based line -> 1 when blanked
@@ -374,4 +388,5 @@ def selection(source: str):
         out.append(line)
         if number <= len(breaks):
             out.append(breaks[number - 1])
-    return "".join(out), kept, len(units)
+    ends = [unit.last for unit, keep in zip(units, needed) if keep]
+    return "".join(out), kept, len(units), ends
