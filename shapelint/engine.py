@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -24,6 +24,7 @@ from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.files import nesting_problem
 from shapelint.core.fix import Span
 from shapelint.core.noqa import file_noqa, noqa_lines, silenced
+from shapelint.core.parse_cache import ParseCache
 from shapelint.core.notebook import (
     Cell,
     NotebookError,
@@ -48,12 +49,13 @@ POSITION_RECURSION_LIMIT = 10_000
 class Locator:
     """Source positions of nodes, computed once per file and only if a finding needs them."""
 
-    def __init__(self, module: cst.Module):
+    def __init__(self, module: cst.Module, pieces=None):
         self.module = module
+        self.pieces = pieces  # the ParseCache that assembled ``module`` from statements, if one did
         self._positions = None
 
     def _range(self, node):
-        cache = _PARSE_CACHE
+        cache = self.pieces
         if cache is not None and self._positions is None:
             found = cache.position(self.module, node)
             if found is not None:
@@ -96,16 +98,22 @@ def use_parse_cache(enabled: bool = True) -> None:
     same texts again and again with small edits: the language server)."""
     global _PARSE_CACHE
     if enabled and _PARSE_CACHE is None:
-        from shapelint.core.parse_cache import ParseCache
-
         _PARSE_CACHE = ParseCache()
     elif not enabled:
         _PARSE_CACHE = None
 
 
-def _parse(source: str, ends: Optional[List[int]] = None) -> cst.Module:
+def _parse(source: str, ends: Optional[List[int]] = None) -> Tuple[cst.Module, Optional[ParseCache]]:
+    """The module, and the ``ParseCache`` that assembled it (positions are read per piece).
+    With the statements' ends known it is parsed a statement at a time even without the
+    server's cache: LibCST's parse of a whole large file holds several times the memory of
+    its pieces' (a 1 MB text: about 700 MB against 10) and takes longer."""
     cache = _PARSE_CACHE
-    return cst.parse_module(source) if cache is None else cache.parse(source, ends)
+    if cache is None and ends is not None:
+        cache = ParseCache(size=0)
+    if cache is None:
+        return cst.parse_module(source), None
+    return cache.parse(source, ends), cache
 
 
 class UnsafeToParse(ValueError):
@@ -147,17 +155,17 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
         selected, ends = chosen
         if selected is not source:
             try:
-                return _filter(_lint_module(_parse(selected, ends), selected, path, config), source, path, config)
+                return _filter(_lint_module(*_parse(selected, ends), selected, path, config), source, path, config)
             except Exception:  # noqa: BLE001 - the whole text gives the error its true words
                 ends = None
     try:
-        module = _parse(source, ends)
+        module, pieces = _parse(source, ends)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:
         return _filter(_lint_the_rest(source, path, config, syntax_error(exc, source, path)), source, path, config)
     except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, a parser bug: SL003
         return _filter(analysis_failed(path, exc, config), source, path, config)
     try:
-        return _filter(_lint_module(module, source, path, config), source, path, config)
+        return _filter(_lint_module(module, pieces, source, path, config), source, path, config)
     except Exception as exc:  # noqa: BLE001 - one file's failure is one diagnostic, the run goes on
         return _filter(analysis_failed(path, exc, config), source, path, config)
 
@@ -212,7 +220,7 @@ def _lint_the_rest(source: str, path: str, config: Config, error: Diagnostic) ->
     except Exception:  # noqa: BLE001 - the repair did not give LibCST a module: the SL001 stays
         return [error]
     try:
-        found = _lint_module(module, repaired.text, path, config)
+        found = _lint_module(module, None, repaired.text, path, config)
     except Exception as exc:  # noqa: BLE001 - a crash on the rest is said, as on any file
         return [error] + analysis_failed(path, exc, config)
     line, column, reason = repaired.errors[0]
@@ -224,10 +232,12 @@ def _lint_the_rest(source: str, path: str, config: Config, error: Diagnostic) ->
     return [first] + [d for d in found if d.code != "SL001"]
 
 
-def _lint_module(module: cst.Module, source: str, path: str, config: Config) -> List[Diagnostic]:
-    """The rules' findings on a parsed file (noqa and selection are applied by the caller)."""
+def _lint_module(module: cst.Module, pieces: Optional[ParseCache], source: str, path: str,
+                 config: Config) -> List[Diagnostic]:
+    """The rules' findings on a parsed file (noqa and selection are applied by the caller);
+    ``pieces``: the cache that assembled it, if one did."""
     analysis = analyse(module, config, source)
-    locator = Locator(module)
+    locator = Locator(module, pieces)
     diagnostics: List[Diagnostic] = []
     for rule in all_rules():
         if rule.check is None or not config.enabled(rule.code, path):

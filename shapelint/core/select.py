@@ -266,15 +266,59 @@ _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
-def _units(tree: ast.Module) -> List[Facts]:
-    """Facts of the top-level statements, statements that share a line merged into one."""
-    units: List[Facts] = []
+def _units(tree: ast.Module, offset: int = 0, units: Optional[List[Facts]] = None) -> List[Facts]:
+    """Facts of the top-level statements, statements that share a line merged into one;
+    ``offset``: the lines before the text ``tree`` was parsed from."""
+    units = [] if units is None else units
     for stmt in tree.body:
         facts = statement_facts(stmt)
+        facts.first += offset
+        facts.last += offset
         if units and facts.first <= units[-1].last:
             units[-1].merge(facts)
         else:
             units.append(facts)
+    return units
+
+
+# Lines read by one ``ast.parse`` at most (unless a statement is longer): the tree of a whole
+# 2 MB file alone would take over 300 MB, a chunk's a few.
+CHUNK_LINES = 2_000
+# A line that starts in column 0 but continues the statement before it.
+_CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
+
+
+def chunked_units(source: str, chunk: int = CHUNK_LINES) -> List[Facts]:
+    """``_units`` of the whole text, read with ``ast`` a chunk of lines at a time so that only
+    one chunk's tree is alive at once.  A chunk ends before a line that starts a new top-level
+    statement: one that begins in column 0 (not a comment, not ``else`` / ``elif`` /
+    ``except`` / ``finally``) after a text that parses on its own.  A text that parses ends
+    outside every string, bracket and backslash continuation, exactly where the whole file's
+    tokenizer is at that line, so the next line starts a top-level statement.  A chunk that
+    does not parse grows (doubling) to the next such line, and the last raises the whole
+    text's ``SyntaxError``."""
+    lines = source.split("\n")
+    if len(lines) <= chunk:
+        return _units(ast.parse(source))
+    starts = [index for index, line in enumerate(lines)
+              if index and line[:1] not in ("", " ", "\t", "\f", "#", "\r") and not _CONTINUES.match(line)]
+    units: List[Facts] = []
+    begin, at, size = 0, 0, chunk
+    while begin < len(lines):
+        while at < len(starts) and starts[at] < begin + size:
+            at += 1
+        end = starts[at] if at < len(starts) else len(lines)
+        text = "\n".join(lines[begin:end])
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            if end == len(lines):
+                raise
+            size *= 2
+            continue
+        _units(tree, begin, units)
+        del tree
+        begin, size = end, chunk
     return units
 
 
@@ -357,8 +401,7 @@ def _selection(source: str):
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of new nodes, no cycles: the collector only costs here
     try:
-        tree = ast.parse(source)
-        units = _units(tree)
+        units = chunked_units(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, _NoSelection):
         return None
     finally:
