@@ -1,5 +1,9 @@
 """Parse only what can matter (``core.select``): findings with the selection equal findings
 without it, and the selection itself on tricky code."""
+import ast
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -7,7 +11,7 @@ import pytest
 
 from shapelint.core.config import Config
 from shapelint.core.registry import all_rules
-from shapelint.core.select import FRAMEWORK_ROOTS, select_source, selection
+from shapelint.core.select import FRAMEWORK_ROOTS, _units, chunked_units, select_source, selection
 from shapelint.engine import lint_source
 from shapelint.frameworks import default_plugins
 from shapelint.interp.plugins import HandlerTable
@@ -265,3 +269,90 @@ def test_only_framework_roots_have_handlers():
     answered = {root for root in roots for attr in attributes if table.handler(f"{root}.{attr}") is not None}
     assert answered - {"collections", "typing"} == set(answered & FRAMEWORK_ROOTS)
     assert {"keras", "tensorflow", "torch", "numpy", "pandas"} <= answered
+
+
+# -- reading a large text with ast a chunk at a time (``chunked_units``) ------------------------
+
+TRICKY_CUTS = '''\
+import keras
+if keras:
+    x = 1
+else:
+    x = 2
+try:
+    y = 1
+except ValueError:
+    y = 2
+finally:
+    z = 3
+s = """
+def not_code():
+pass
+"""
+total = (1 +
+2)
+long = 1 + \\
+2
+@decorator
+def f():
+    return keras.layers.Dense(3)
+for i in range(3):
+    pass
+else:
+    pass
+# a comment in column 0
+class C:
+    pass
+'''
+
+
+def _facts(units):
+    return [(u.first, u.last, sorted(u.uses), sorted(u.binds), sorted(u.import_binds), sorted(u.anywhere), u.seed)
+            for u in units]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_chunks_give_the_facts_of_the_whole_text(chunk):
+    """Cut anywhere the text before parses on its own, never inside an if/else, try/finally,
+    a string, a bracket, a backslash continuation or before a decorated def's def."""
+    texts = [TRICKY_CUTS] + [p.read_text(encoding="utf-8") for p in FIXTURES[::5]]
+    for text in texts:
+        try:
+            whole = _facts(_units(ast.parse(text)))
+        except SyntaxError:
+            with pytest.raises(SyntaxError):
+                chunked_units(text, chunk)
+        else:
+            assert _facts(chunked_units(text, chunk)) == whole
+
+
+def test_a_syntax_error_in_a_late_chunk_is_the_whole_texts():
+    text = "import keras\n" * 50 + "def broken(:\n    pass\n" + "x = 1\n" * 50
+    with pytest.raises(SyntaxError):
+        chunked_units(text, 4)
+    assert select_source(text) is None
+
+
+def test_a_large_file_is_linted_in_bounded_memory(tmp_path):
+    """Issue 12's aim: under 300 MB at 2 MB.  The whole file's ast tree (over 300 MB) and
+    LibCST's parse of a whole module (about 700 MB for 1 MB) are what this guards against."""
+    block = ('def build_{i}(units={i} % 7 + 4):\n    model = Sequential()\n'
+             '    model.add(LSTM(units, input_shape=(10, 3), return_sequences=True))\n'
+             '    model.add(LSTM(units))\n    model.add(Dense(1, activation="sigmoid"))\n    return model\n\n\n'
+             'def helper_{i}(rows):\n    return [r for r in rows if r and r[0] > {i}]\n\n\n')
+    head = "from keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n"
+    parts, size, i = [head], len(head), 0
+    while size < 2_000_000:
+        parts.append(block.format(i=i))
+        size += len(parts[-1])
+        i += 1
+    parts.append("build_0(5).add(LSTM(4))\n")  # a finding at the very end: positions still right
+    (tmp_path / "big.py").write_text("".join(parts))
+    (tmp_path / "pyproject.toml").write_text("[tool.shapelint]\nmax-file-size = 3000000\n")
+    process = subprocess.Popen([sys.executable, "-m", "shapelint", "--no-cache", "--no-confirm", "big.py"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, _, usage = os.wait4(process.pid, 0)
+    out = process.stdout.read()
+    peak_mb = usage.ru_maxrss / 1024
+    assert f"big.py:{''.join(parts).count(chr(10))}:16: SL101" in out, out
+    assert peak_mb < 300, f"{peak_mb:.0f} MB"

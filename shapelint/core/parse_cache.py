@@ -14,6 +14,7 @@ carriage return.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 import threading
 from collections import OrderedDict
@@ -34,8 +35,9 @@ class ParseCache:
         # Node positions inside each piece, relative to the piece's first line (computed on
         # the first finding that needs one, then kept with the piece).
         self._positions: Dict[int, Any] = {}
-        # The pieces of the last assembled modules with their line offsets (by module id).
-        self._layouts: "OrderedDict[int, Tuple[cst.Module, List[Tuple[cst.Module, int]]]]" = OrderedDict()
+        # The pieces of the last assembled modules with their line offsets and texts (by
+        # module id).
+        self._layouts: "OrderedDict[int, Tuple[cst.Module, List[Tuple[cst.Module, int, str]]]]" = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -45,12 +47,30 @@ class ParseCache:
 
     def _position(self, module: cst.Module, node) -> Optional[CodeRange]:
         """Where ``node`` is in ``module`` (one this cache assembled), from the positions of
-        the one piece that holds it: an edit elsewhere costs no position work.  None when
-        the node is not inside a cached piece (the caller computes it on the whole module)."""
+        the one piece that holds it: an edit elsewhere costs no position work, and a large
+        file computes the positions of the pieces with findings only.  None when the node is
+        not inside a cached piece (the caller computes it on the whole module)."""
         layout = self._layouts.get(id(module))
         if layout is None or layout[0] is not module:
             return None
-        for piece, offset in layout[1]:
+        pieces = layout[1]
+        for piece, offset, _ in pieces:  # pieces whose positions are known: a lookup each
+            entry = self._positions.get(id(piece))
+            if entry is not None and entry[0] is piece:
+                found = entry[1].get(node)
+                if found is not None:
+                    return _shifted(found, offset)
+        # Which piece holds the node: those whose text contains the node's code first (a
+        # string search), each confirmed by identity (a walk of its tree, a tenth of the
+        # cost of its positions).
+        try:
+            code: Optional[str] = _EMPTY.code_for_node(node)
+        except Exception:  # noqa: BLE001 - a node LibCST cannot print: every piece is a candidate
+            code = None
+        ordered = sorted(pieces, key=lambda item: code is None or code not in item[2])
+        for piece, offset, _ in ordered:
+            if not holds(piece, node):
+                continue
             entry = self._positions.get(id(piece))
             if entry is None or entry[0] is not piece:  # (an id can be reused once freed)
                 if sys.getrecursionlimit() < 10_000:
@@ -58,9 +78,7 @@ class ParseCache:
                 entry = (piece, MetadataWrapper(piece, unsafe_skip_copy=True).resolve(PositionProvider))
                 self._positions[id(piece)] = entry
             found = entry[1].get(node)
-            if found is not None:
-                return CodeRange(CodePosition(found.start.line + offset, found.start.column),
-                                 CodePosition(found.end.line + offset, found.end.column))
+            return _shifted(found, offset) if found is not None else None
         return None
 
     def parse(self, text: str, ends: Optional[List[int]] = None) -> cst.Module:
@@ -97,13 +115,46 @@ class ParseCache:
             used.add(id(module))
             modules.append(module)
         assembled = assemble(modules, text)
-        self._layouts[id(assembled)] = (assembled, list(zip(modules, offsets)))
+        self._layouts[id(assembled)] = (assembled, list(zip(modules, offsets, pieces)))
         while len(self._layouts) > 16:
             self._layouts.popitem(last=False)
         if len(self._positions) > 2 * self.size:  # positions of pieces no longer cached
             kept = {id(m) for m in self._pieces.values()}
             self._positions = {k: v for k, v in self._positions.items() if k in kept}
         return assembled
+
+
+_EMPTY = cst.Module(body=[])
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _shifted(found: CodeRange, offset: int) -> CodeRange:
+    return CodeRange(CodePosition(found.start.line + offset, found.start.column),
+                     CodePosition(found.end.line + offset, found.end.column))
+
+
+def holds(root: cst.CSTNode, target: cst.CSTNode) -> bool:
+    """Whether ``target`` is ``root`` or one of the nodes under it (by identity)."""
+    stack: List[Any] = [root]
+    pop, push = stack.pop, stack.append
+    node_type = cst.CSTNode
+    while stack:
+        node = pop()
+        if node is target:
+            return True
+        kind = type(node)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, node_type):
+                push(value)
+            elif type(value) in (tuple, list):
+                for item in value:
+                    if isinstance(item, node_type):
+                        push(item)
+    return False
 
 
 def split(text: str, ends: Optional[List[int]] = None) -> Optional[List[str]]:
