@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shapelint.batch import cache as cache_module
-from shapelint.batch.cache import diagnostic_from_data, diagnostic_to_data
+from shapelint.batch.cache import FORMAT, RACY_NS, diagnostic_from_data, diagnostic_to_data
 from shapelint.batch.runner import POOL_MIN_FILES, Job, choose_workers, lint_paths
 from shapelint.confirm import run as confirm_module
 from shapelint.confirm.probe import Probe, ProbeRef
@@ -122,21 +122,73 @@ def _shapelint_file(which):
 
 @pytest.mark.parametrize("which", ["rule", "package"])
 def test_edited_shapelint_code_is_a_miss(cache_dir, tmp_path, monkeypatch, which):
-    """An editable install whose code changed never serves old results: one byte more in a
-    rule module or in the package (as the cache reads it; nothing is written) is a miss."""
+    """An editable install whose code changed never serves old results: a rule module or a
+    package module with a new modification time (as the cache sees it; nothing is written)
+    is a miss."""
     model = tmp_path / "model.py"
     model.write_text(BAD)
     config = Config(confirm=False)
     lint_paths([model], config, jobs=1)
-    edited_file, read_bytes = _shapelint_file(which), Path.read_bytes
+    edited_file, real_stat = str(_shapelint_file(which)), os.stat
+
+    def edited_stat(path, *args, **kwargs):
+        info = real_stat(path, *args, **kwargs)
+        if str(path) != edited_file:
+            return info
+        fields = list(info)
+        fields[8] += 1  # st_mtime, one second later
+        return os.stat_result(fields)
+
     with monkeypatch.context() as patch:
-        patch.setattr(Path, "read_bytes", lambda self: read_bytes(self) + (b"#" if self == edited_file else b""))
+        patch.setattr(os, "stat", edited_stat)
         cache_module.code_fingerprint.cache_clear()
         try:
             assert lint_paths([model], config, jobs=1).cached == 0
         finally:
             cache_module.code_fingerprint.cache_clear()
     assert lint_paths([model], config, jobs=1).cached == 1  # back to the original code
+
+
+def _age(path: Path, seconds: float = 60) -> None:
+    """Move a file's modification time into the past (past the racy window)."""
+    past = os.stat(path).st_mtime_ns - int(seconds * 1e9)
+    os.utime(path, ns=(past, past))
+
+
+def test_an_unchanged_file_is_answered_without_reading_it(cache_dir, tmp_path, monkeypatch):
+    from shapelint.batch import runner
+
+    model = tmp_path / "model.py"
+    model.write_text(BAD)
+    _age(model)
+    config = Config(confirm=False)
+    first = lint_paths([model], config, jobs=1)
+    reads = []
+    real = runner.read_source
+    monkeypatch.setattr(runner, "read_source", lambda *args: reads.append(args) or real(*args))
+    second = lint_paths([model], config, jobs=1)
+    assert (second.cached, as_rows(second.diagnostics), reads) == (1, as_rows(first.diagnostics), [])
+    # A new modification time (an edit) is read and linted again, even at the same size.
+    model.write_text(BAD.replace("LSTM(32, input", "LSTM(64, input"))
+    _age(model, 30)
+    third = lint_paths([model], config, jobs=1)
+    assert third.cached == 0 and len(reads) == 1
+    assert [d.message for d in third.diagnostics] != [d.message for d in first.diagnostics]
+
+
+def test_a_file_modified_just_now_is_always_read(cache_dir, tmp_path):
+    """Within the racy window an edit of the same size in the same clock tick would keep the
+    signature: such a file is hashed every time, so the edit is seen."""
+    model = tmp_path / "model.py"
+    model.write_text(BAD)
+    config = Config(confirm=False)
+    lint_paths([model], config, jobs=1)
+    stamp = os.stat(model).st_mtime_ns
+    assert cache_module.signature(os.stat(model)) is None and RACY_NS >= 1_000_000_000
+    model.write_text(BAD.replace("LSTM(32, input", "LSTM(64, input"))  # the same size
+    os.utime(model, ns=(stamp, stamp))  # and the same time
+    result = lint_paths([model], config, jobs=1)
+    assert result.cached == 0 and "(None, 64)" in " ".join(d.message for d in result.diagnostics)
 
 
 def test_ignore_through_the_cache(cache_dir, tmp_path):
@@ -150,10 +202,15 @@ def test_corrupted_cache_is_a_miss(cache_dir, tmp_path):
     (tmp_path / "model.py").write_text(BAD)
     config = Config(confirm=False)
     expected = as_rows(lint_paths([tmp_path / "model.py"], config, jobs=1).diagnostics)
-    (path,) = (cache_dir / "results-v1").glob("*.json")
+    (path,) = (cache_dir / f"results-v{FORMAT}").glob("*.json")
     data = json.loads(path.read_text())
     for entry in data["entries"].values():
         entry[1] = [{"code": "SL101"}]  # valid JSON, damaged entry
+    path.write_text(json.dumps(data))
+    result = lint_paths([tmp_path / "model.py"], config, jobs=1)
+    assert (result.cached, as_rows(result.diagnostics)) == (0, expected)
+    for entry in data["entries"]:
+        data["entries"][entry] = []  # an entry of no fields
     path.write_text(json.dumps(data))
     result = lint_paths([tmp_path / "model.py"], config, jobs=1)
     assert (result.cached, as_rows(result.diagnostics)) == (0, expected)
@@ -182,7 +239,7 @@ def test_cli_cache_and_no_cache(cache_dir, tmp_path):
     no_cache = run("--no-confirm", "--no-cache", "model.py", cwd=tmp_path, env=env)
     assert not cache_dir.exists()
     first = run("--no-confirm", "model.py", cwd=tmp_path, env=env)
-    assert len(list((cache_dir / "results-v1").glob("*.json"))) == 1
+    assert len(list((cache_dir / f"results-v{FORMAT}").glob("*.json"))) == 1
     second = run("--no-confirm", "model.py", cwd=tmp_path, env=env)
     assert no_cache.stdout == first.stdout == second.stdout and "SL101" in first.stdout
     assert second.returncode == 1

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shapelint.batch.cache import FORMAT
 from shapelint.batch.runner import lint_paths
 from shapelint.confirm import run as confirm_module
 from shapelint.confirm.probe import Probe, ProbeRef
@@ -50,7 +51,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def results_file(cache_dir):
-    (path,) = (cache_dir / "results-v1").glob("*.json")
+    (path,) = (cache_dir / f"results-v{FORMAT}").glob("*.json")
     return path
 
 
@@ -235,7 +236,7 @@ def test_the_cache_folder_is_private(tmp_path):
     result = run("--no-confirm", "model.py", cwd=tmp_path, env={"SHAPELINT_CACHE_DIR": str(folder)})
     assert (result.returncode, result.stderr) == (1, "")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE((folder / "results-v1").stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / f"results-v{FORMAT}").stat().st_mode) == 0o700
 
 
 def test_a_folder_others_can_write_is_refused(tmp_path):

@@ -6,17 +6,20 @@ why there is none.  A cached file is used only when the verdict cache answers ev
 references (``confirm.run.answerable``); otherwise it is linted again and the programs are
 rebuilt from the source.  Every entry is type-checked on load; one that fails is a miss.
 
-One JSON file per *settings fingerprint*: shapelint's version, a hash of shapelint's own source
-files (an editable install whose code changed never serves old results), Python's and LibCST's
-versions, and every field of the effective configuration.  Inside, one entry per file (its
-reported path and absolute path), holding the hash of its text and its diagnostics.  A missing,
-corrupted or unwritable cache only costs time: every failure reads as a miss.
+One JSON file per *settings fingerprint*: shapelint's version, the names, sizes and times of
+shapelint's own source files (an editable install whose code changed never serves old results),
+Python's and LibCST's versions, and every field of the effective configuration.  Inside, one
+entry per file (its reported path and absolute path), holding the hash of its text, its
+diagnostics and its ``stat`` signature (size, modification time in nanoseconds, mode, inode).
+A file whose signature is unchanged is answered without being read, as ruff and mypy do; one
+modified within two seconds of being linted gets no signature (a later edit in the same clock
+tick would keep it) and is read and hashed every time.  A missing, corrupted or unwritable
+cache only costs time: every failure reads as a miss.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.metadata
 import json
 import os
 import re
@@ -34,20 +37,26 @@ from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position, Related
 from shapelint.core.fix import EDITS, SAFE, UNSAFE, FixPlan, Span
 
-FORMAT = 1
+FORMAT = 2
 STALE_AFTER = 30 * 24 * 3600  # seconds: result files of other settings unused this long are removed
 
 
 def fingerprint_files(folders: Sequence[Path]) -> str:
-    """A hash of the names and contents of the ``.py`` files in these folders (and below)."""
+    """A hash of the names, sizes and modification times of the ``.py`` files in these folders
+    (and below): an edit changes them without the cost of reading every file on each run."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(Path(folder).rglob("*.py")):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError:
-                digest.update(b"unreadable")
+        for top, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    path = os.path.join(top, name)
+                    try:
+                        info = os.stat(path)
+                        stamp = f"{info.st_size}:{info.st_mtime_ns}"
+                    except OSError:
+                        stamp = "unreadable"
+                    digest.update(f"{os.path.relpath(path, folder)}\0{stamp}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -58,11 +67,21 @@ def code_fingerprint() -> str:
     return fingerprint_files([Path(__file__).resolve().parents[1], *(Path(p).resolve() for p in rules.__path__)])
 
 
+_VERSION_LINE = re.compile(r"^__version__\s*=.*?['\"]([^'\"]+)['\"]", re.M)
+
+
 def _libcst_version() -> str:
-    try:
-        return importlib.metadata.version("libcst")
-    except Exception:  # noqa: BLE001 - metadata missing: the fingerprint still changes with code
-        return "unknown"
+    """LibCST's version from its ``_version.py`` where Python would import it from (without
+    importing LibCST or ``importlib.metadata``: a cached run loads neither)."""
+    for entry in sys.path:
+        try:
+            with open(os.path.join(entry or ".", "libcst", "_version.py"), encoding="utf-8") as handle:
+                found = _VERSION_LINE.search(handle.read())
+        except OSError:
+            continue
+        if found:
+            return found.group(1)
+    return "unknown"
 
 
 def settings_fingerprint(config: Config) -> str:
@@ -246,10 +265,25 @@ def diagnostic_from_data(data: dict) -> Diagnostic:
 
 
 def _entry_from_data(entry) -> Tuple[str, List[Diagnostic]]:
-    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-            and isinstance(entry[1], list)):
+    if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+            and isinstance(entry[1], list) and (entry[2] is None or _signature(entry[2]))):
         raise Damaged("entry")
     return entry[0], [diagnostic_from_data(d) for d in entry[1]]
+
+
+def _signature(value) -> bool:
+    return isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)
+
+
+RACY_NS = 2_000_000_000  # a file modified this recently has no trusted signature
+
+
+def signature(info: os.stat_result) -> Optional[List[int]]:
+    """What says a file is unchanged since it was linted, or None when its modification time
+    is too recent to trust (an edit in the same clock tick would keep it)."""
+    if time.time_ns() - info.st_mtime_ns < RACY_NS:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_mode, info.st_ino]
 
 
 # -- the cache --------------------------------------------------------------------------------
@@ -270,36 +304,48 @@ class ResultCache:
         self.path = folder / f"{settings_fingerprint(config)[:32]}.json"
         data = read_json(self.path)
         if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-            for key, entry in data["entries"].items():
-                try:
-                    if isinstance(key, str) and "\0" in key:
-                        _entry_from_data(entry)  # validated now: a damaged entry is dropped
-                        self.entries[key] = entry
-                except (Damaged, TypeError, ValueError):
-                    continue
+            # Each entry is type-checked when it is used (``get``, ``unchanged``): a damaged
+            # one is a miss, and the file's new result replaces it.
+            self.entries = {key: entry for key, entry in data["entries"].items()
+                            if isinstance(key, str) and "\0" in key and isinstance(entry, list)}
 
     @staticmethod
     def key(path: str) -> str:
         return f"{path}\0{os.path.abspath(path)}"
 
     def get(self, path: str, digest: str) -> Optional[List[Diagnostic]]:
+        """The diagnostics of the file whose text hashes to ``digest``, or None."""
         entry = self.entries.get(self.key(path))
         try:
-            if entry is None or entry[0] != digest:
+            if entry is None or len(entry) != 3 or entry[0] != digest:
                 return None
             return _entry_from_data(entry)[1]
         except (Damaged, TypeError, ValueError):
             return None  # a damaged entry is a miss
 
-    def put(self, path: str, digest: str, diagnostics: List[Diagnostic]) -> None:
+    def unchanged(self, path: str, stamp: Optional[List[int]]) -> Optional[List[Diagnostic]]:
+        """The diagnostics of the file if its ``signature`` is the one stored, or None."""
+        entry = self.entries.get(self.key(path))
+        if entry is None or stamp is None or len(entry) != 3 or entry[2] != stamp:
+            return None
+        try:
+            return _entry_from_data(entry)[1]
+        except (Damaged, TypeError, ValueError):
+            return None
+
+    def put(self, path: str, digest: str, diagnostics: List[Diagnostic],
+            stamp: Optional[List[int]] = None) -> None:
         if self.path is None:
             return
         try:
             data = [diagnostic_to_data(d) for d in diagnostics]
         except TypeError:
             return  # something that cannot be written down is simply not cached
-        self.entries[self.key(path)] = [digest, data]
-        self.dirty = True
+        key = self.key(path)
+        entry = [digest, data, stamp]
+        if self.entries.get(key) != entry:
+            self.entries[key] = entry
+            self.dirty = True
 
     def save(self) -> None:
         if self.path is None or not self.dirty:

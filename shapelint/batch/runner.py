@@ -11,18 +11,15 @@ and the other files' findings are kept.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
+import stat
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from shapelint.batch.cache import ResultCache, content_hash
+from shapelint.batch.cache import ResultCache, content_hash, signature
 from shapelint.confirm.probe import ProbeRef
-from shapelint.confirm.run import VerdictCache, answerable, usable_cache_dir
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic
 from shapelint.core.files import decode_source, discover, read_source
@@ -64,6 +61,7 @@ class Job:
     digest: Optional[str] = None
     diagnostics: Optional[List[Diagnostic]] = None
     error: Optional[str] = None
+    stamp: Optional[List[int]] = None  # the file's ``stat`` signature (``batch.cache.signature``)
 
 
 @dataclass
@@ -100,6 +98,8 @@ def _lint_in_worker(text: str, path: str):
 
 
 def _pool_context():
+    import multiprocessing
+
     # fork shares the already imported engine and rules: a worker starts in milliseconds.
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
@@ -107,6 +107,9 @@ def _pool_context():
 
 
 def _run_pool(jobs: List[Job], config: Config, workers: int) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     import shapelint.engine  # noqa: F401 - imported once, before forking
     all_rules()  # import every rule before forking
     order = sorted(jobs, key=lambda j: len(j.text), reverse=True)  # longest first: even finish
@@ -166,6 +169,29 @@ def _lint_isolated(job: Job, config: Config) -> List[Diagnostic]:
     return analysis_failed(job.path, f"the process analysing it died ({why})", config)
 
 
+def _stamp(path: Path, limit: int) -> Optional[List[int]]:
+    """The signature of a regular file within ``limit`` bytes, else None (read it as usual)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        return None
+    return signature(info)
+
+
+def _answered(cached: List[Diagnostic], config: Config, verdicts):
+    """``(cached, verdicts)``, ``cached`` None when a finding's verdict is not known: a
+    cached finding's program is not cached, so the file is linted again to rebuild it."""
+    if config.confirm and any(isinstance(d.probe, ProbeRef) for d in cached):
+        from shapelint.confirm.run import VerdictCache, answerable, usable_cache_dir
+
+        verdicts = verdicts or VerdictCache(usable_cache_dir())
+        if not answerable((d.probe for d in cached), verdicts):
+            return None, verdicts
+    return cached, verdicts
+
+
 def choose_workers(jobs: Sequence[Job], requested: Optional[int]) -> int:
     """1 (in process) unless more than one worker is asked for and there is enough to parse."""
     workers = auto_jobs() if requested is None or requested <= 0 else requested
@@ -187,12 +213,13 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
     process, N is N workers.  ``use_cache=False`` reads and writes no cache at all."""
     result = RunResult()
     cache = ResultCache(config, enabled=use_cache)
-    verdicts: Optional[VerdictCache] = None
+    verdicts = None
     pending: List[Job] = []
     ordered: List[Job] = []
     sources = [(None, None)] if any(str(p) == STDIN for p in paths) else []
     sources += discover([p for p in paths if str(p) != STDIN], config)
     for path, problem in sources:
+        stamp = None
         if path is None:
             name = stdin_name or STDIN
             data = read_stdin() if read_stdin is not None \
@@ -206,24 +233,34 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
             name = str(path)
             # A notebook's outputs are not linted: max-file-size applies to its code cells.
             limit = max(config.max_file_size, NOTEBOOK_MAX_BYTES) if is_notebook(name) else config.max_file_size
+            if not problem and cache.path is not None:
+                # Unchanged since it was linted (size, time, mode, inode): not even read.
+                stamp = _stamp(path, limit)
+                cached = cache.unchanged(name, stamp)
+                if cached is not None:
+                    cached, verdicts = _answered(cached, config, verdicts)
+                if cached is not None:
+                    ordered.append(Job(name, diagnostics=cached))
+                    result.cached += 1
+                    continue
             text, problem = (None, problem) if problem else read_source(path, limit)
         job = Job(name)
         ordered.append(job)
         if text is None:
             job.diagnostics = unreadable(name, problem, config)
             continue
+        job.digest = content_hash(text) if cache.path is not None else ""
         if not mentions_framework(text):
             job.diagnostics = []
+            cache.put(name, job.digest, [], stamp)
             continue
-        job.text, job.digest = text, content_hash(text)
+        job.text, job.stamp = text, stamp
         cached = cache.get(name, job.digest)
-        if cached is not None and config.confirm and any(isinstance(d.probe, ProbeRef) for d in cached):
-            # A cached finding's program is not cached: without its verdict, lint it again.
-            verdicts = verdicts or VerdictCache(usable_cache_dir())
-            if not answerable((d.probe for d in cached), verdicts):
-                cached = None
+        if cached is not None:
+            cached, verdicts = _answered(cached, config, verdicts)
         if cached is not None:
             job.diagnostics = cached
+            cache.put(name, job.digest, cached, stamp)  # the signature, if it changed
             result.cached += 1
             continue
         pending.append(job)
@@ -238,7 +275,7 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
     for job in pending:
         # SL003 is not kept: a failure (a dead worker, memory) may not happen again.
         if job.error is None and not any(d.code == "SL003" for d in job.diagnostics):
-            cache.put(job.path, job.digest, job.diagnostics)
+            cache.put(job.path, job.digest, job.diagnostics, job.stamp)
         job.text = None
     cache.save()
     for job in ordered:

@@ -12,7 +12,6 @@ returns the diagnostics with a verdict:
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -43,22 +42,15 @@ def tensorflow_version() -> Optional[str]:
     """TensorFlow's version, without importing it (None when it is not installed)."""
     if importlib.util.find_spec("tensorflow") is None:
         return None
-    for dist in ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tensorflow-intel", "tf-nightly"):
-        try:
-            return importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return "unknown"
+    return _distribution_version("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tensorflow-intel",
+                                 "tf-nightly")
 
 
 def torch_version() -> Optional[str]:
     """PyTorch's version, without importing it (None when it is not installed)."""
     if importlib.util.find_spec("torch") is None:
         return None
-    try:
-        return importlib.metadata.version("torch").split("+")[0]
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+    return _distribution_version("torch").split("+")[0]
 
 
 def tf_keras_installed() -> bool:
@@ -66,6 +58,8 @@ def tf_keras_installed() -> bool:
 
 
 def _distribution_version(*names: str) -> str:
+    import importlib.metadata  # (only when something is confirmed: a cached run never needs it)
+
     for name in names:
         try:
             return importlib.metadata.version(name)
