@@ -294,3 +294,9 @@ def test_cached_findings_keep_their_fix_and_arguments():
     data["fix"]["edit"]["type"] = "os.system"
     with pytest.raises(Damaged):
         diagnostic_from_data(data)
+
+
+def test_libcst_version_is_read_without_importing_metadata():
+    import importlib.metadata
+
+    assert cache_module._libcst_version() == importlib.metadata.version("libcst")
