@@ -38,7 +38,7 @@ from shapelint.core.notebook import (
 from shapelint.core.prefilter import _PASTED_MARKERS, FRAMEWORK_MARKERS, mentions_framework  # noqa: F401
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
-from shapelint.core.select import select_pieces
+from shapelint.core.select import select_pieces, use_facts_cache
 from shapelint.core.tolerant import repair
 from shapelint.frameworks import default_plugins
 from shapelint.interp.interpreter import Interpreter
@@ -101,6 +101,7 @@ def use_parse_cache(enabled: bool = True) -> None:
         _PARSE_CACHE = ParseCache()
     elif not enabled:
         _PARSE_CACHE = None
+    use_facts_cache(enabled)  # the selection's facts of each statement, by its text
 
 
 def _parse(source: str, ends: Optional[List[int]] = None) -> Tuple[cst.Module, Optional[ParseCache]]:

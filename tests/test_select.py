@@ -356,3 +356,22 @@ def test_a_large_file_is_linted_in_bounded_memory(tmp_path):
     peak_mb = usage.ru_maxrss / 1024
     assert f"big.py:{''.join(parts).count(chr(10))}:16: SL101" in out, out
     assert peak_mb < 300, f"{peak_mb:.0f} MB"
+
+
+def test_the_facts_cache_gives_the_selection_read_afresh():
+    """The language server keeps each statement's facts by its text: a second reading of an
+    edited text (the same statement at other lines, a statement twice on one line, an edit
+    inside a statement) selects what a fresh reading selects."""
+    from shapelint.core import select as select_module
+
+    texts = [TRICKY_CUTS] + [NOISE_BEFORE + p.read_text(encoding="utf-8") + NOISE_AFTER for p in FIXTURES[::7]]
+    edited = [t.replace("\n\n", "\n\n# moved down\n\n", 1) for t in texts]
+    edited.append("import keras\nx = keras; y = 2\ny = 2; x = keras\n")
+    try:
+        fresh = [select_module._selection(t) for t in texts + edited]
+        select_module.use_facts_cache()
+        assert [select_module._selection(t) for t in texts + edited] == fresh  # cache filled
+        assert [select_module._selection(t) for t in edited + texts] == fresh[len(texts):] + fresh[:len(texts)]
+        assert len(select_module._FACTS_CACHE) > 0
+    finally:
+        select_module.use_facts_cache(False)

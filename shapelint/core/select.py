@@ -26,9 +26,11 @@ the function assigns it).  Statements sharing a line are kept or dropped togethe
 
 No selection at all (``None``: the whole text goes to LibCST) when ``ast`` cannot parse the
 text (the tolerant path takes it), for a star import of a module the plug-ins do not know,
-``exec`` / ``eval`` / ``globals()`` / ``locals()`` / ``__import__``, a lone carriage return,
-words the plug-ins read from the whole text, or when every statement is needed anyway.
-``SHAPELINT_NO_SELECT=1`` turns selection off (tests compare the two).
+``exec`` / ``eval`` / ``globals()`` / ``locals()`` / ``__import__``, or a lone carriage
+return.  Every statement is kept (the text itself, with its statements' ends for
+``core.parse_cache``) for words the plug-ins read from the whole text, or when every
+statement is needed anyway.  ``SHAPELINT_NO_SELECT=1`` turns selection off (tests compare
+the two).
 
 Known difference: the interpreter's step budget (``interp.interpreter.STEP_BUDGET``) counts
 the statements it runs; a file so large that the whole text exhausts it before the end can
@@ -40,6 +42,7 @@ import ast
 import gc
 import os
 import re
+from collections import OrderedDict
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 # Module roots whose qualified names a plug-in answers (``frameworks/names.meaning``,
@@ -266,12 +269,22 @@ _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
-def _units(tree: ast.Module, offset: int = 0, units: Optional[List[Facts]] = None) -> List[Facts]:
+def _units(tree: ast.Module, offset: int = 0, units: Optional[List[Facts]] = None,
+           lines: Optional[List[str]] = None, walk: bool = True) -> List[Facts]:
     """Facts of the top-level statements, statements that share a line merged into one;
-    ``offset``: the lines before the text ``tree`` was parsed from."""
+    ``offset``: the lines before the text ``tree`` was parsed from, ``lines``: the whole
+    text's lines (for the facts cache), ``walk=False``: where each statement is, nothing
+    else (every statement is kept anyway)."""
     units = [] if units is None else units
+    cache = _FACTS_CACHE if lines is not None else None
     for stmt in tree.body:
-        facts = statement_facts(stmt)
+        if not walk:
+            first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+            facts = Facts(first, stmt.end_lineno or stmt.lineno)
+        elif cache is not None:
+            facts = _cached_facts(stmt, lines, offset, cache)
+        else:
+            facts = statement_facts(stmt)
         facts.first += offset
         facts.last += offset
         if units and facts.first <= units[-1].last:
@@ -281,6 +294,42 @@ def _units(tree: ast.Module, offset: int = 0, units: Optional[List[Facts]] = Non
     return units
 
 
+# The language server's facts by statement text (``use_facts_cache``); None: not kept.
+_FACTS_CACHE: "Optional[OrderedDict[Tuple[str, int, int], Facts]]" = None
+FACTS_CACHE_SIZE = 20_000
+
+
+def use_facts_cache(enabled: bool = True) -> None:
+    """Keep each statement's facts by its text from now on (a process that reads the same
+    texts with small edits again and again: the language server)."""
+    global _FACTS_CACHE
+    if enabled and _FACTS_CACHE is None:
+        _FACTS_CACHE = OrderedDict()
+    elif not enabled:
+        _FACTS_CACHE = None
+
+
+def _cached_facts(stmt, lines: List[str], offset: int, cache) -> Facts:
+    """``statement_facts`` of ``stmt``, from the cache when a statement of the same text (and
+    columns: statements may share a line) was read before.  A copy: units are merged in place."""
+    first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+    last = stmt.end_lineno or stmt.lineno
+    key = ("\n".join(lines[offset + first - 1:offset + last]), stmt.col_offset, stmt.end_col_offset or 0)
+    known = cache.get(key)
+    if known is None:
+        known = statement_facts(stmt)  # (raises _NoSelection: never cached)
+        cache[key] = known
+        if len(cache) > FACTS_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    facts = Facts(first, last)  # (``known`` may be the same text elsewhere in the file)
+    facts.uses, facts.binds = set(known.uses), set(known.binds)
+    facts.import_binds, facts.anywhere = set(known.import_binds), set(known.anywhere)
+    facts.seed = known.seed
+    return facts
+
+
 # Lines read by one ``ast.parse`` at most (unless a statement is longer): the tree of a whole
 # 2 MB file alone would take over 300 MB, a chunk's a few.
 CHUNK_LINES = 2_000
@@ -288,7 +337,7 @@ CHUNK_LINES = 2_000
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
 
 
-def chunked_units(source: str, chunk: int = CHUNK_LINES) -> List[Facts]:
+def chunked_units(source: str, chunk: int = CHUNK_LINES, walk: bool = True) -> List[Facts]:
     """``_units`` of the whole text, read with ``ast`` a chunk of lines at a time so that only
     one chunk's tree is alive at once.  A chunk ends before a line that starts a new top-level
     statement: one that begins in column 0 (not a comment, not ``else`` / ``elif`` /
@@ -299,7 +348,7 @@ def chunked_units(source: str, chunk: int = CHUNK_LINES) -> List[Facts]:
     text's ``SyntaxError``."""
     lines = source.split("\n")
     if len(lines) <= chunk:
-        return _units(ast.parse(source))
+        return _units(ast.parse(source), 0, None, lines, walk)
     starts = [index for index, line in enumerate(lines)
               if index and line[:1] not in ("", " ", "\t", "\f", "#", "\r") and not _CONTINUES.match(line)]
     units: List[Facts] = []
@@ -316,7 +365,7 @@ def chunked_units(source: str, chunk: int = CHUNK_LINES) -> List[Facts]:
                 raise
             size *= 2
             continue
-        _units(tree, begin, units)
+        _units(tree, begin, units, lines, walk)
         del tree
         begin, size = end, chunk
     return units
@@ -394,14 +443,13 @@ def selection(source: str):
 
 def _selection(source: str):
     """``selection`` and the last line of each kept statement group."""
-    if any(word in source for word in WHOLE_TEXT_WORDS):
-        return None
+    whole = any(word in source for word in WHOLE_TEXT_WORDS)  # every statement is kept
     if "\r" in source and "\r" in source.replace("\r\n", ""):
         return None  # a lone carriage return: line numbering is not worth the doubt
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of new nodes, no cycles: the collector only costs here
     try:
-        units = chunked_units(source)
+        units = chunked_units(source, walk=not whole)
     except (SyntaxError, ValueError, RecursionError, MemoryError, _NoSelection):
         return None
     finally:
@@ -409,7 +457,7 @@ def _selection(source: str):
             gc.enable()
     if not units:
         return None
-    needed = needed_units(units)
+    needed = [True] * len(units) if whole else needed_units(units)
     kept = sum(needed)
     if kept == len(units):  # every statement is needed: the text itself
         return source, kept, len(units), [unit.last for unit in units]
