@@ -13,7 +13,6 @@ carriage return.
 """
 from __future__ import annotations
 
-import ast
 import dataclasses
 import sys
 import threading
@@ -22,6 +21,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+
+from shapelint.core.select import statement_ends
 
 
 class ParseCache:
@@ -177,25 +178,6 @@ def split(text: str, ends: Optional[List[int]] = None) -> Optional[List[str]]:
     if tail:
         pieces.append(tail)
     return pieces
-
-
-def statement_ends(text: str) -> Optional[List[int]]:
-    """The 1-based last line of each top-level statement group, read with ``ast``."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    ends: List[int] = []
-    for stmt in tree.body:
-        start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
-        end = getattr(stmt, "end_lineno", None)
-        if end is None:
-            return None
-        if ends and start <= ends[-1]:
-            ends[-1] = max(ends[-1], end)  # shares a line with the previous statement
-        else:
-            ends.append(end)
-    return ends
 
 
 def assemble(modules: List[cst.Module], text: str) -> cst.Module:

@@ -371,6 +371,16 @@ def chunked_units(source: str, chunk: int = CHUNK_LINES, walk: bool = True) -> L
     return units
 
 
+def statement_ends(source: str) -> Optional[List[int]]:
+    """The last line of each top-level statement group (statements sharing a line go
+    together), read with ``ast`` a chunk at a time; None when ``ast`` cannot read the text."""
+    try:
+        units = chunked_units(source, walk=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return [unit.last for unit in units] or None
+
+
 def needed_units(units: List[Facts]) -> List[bool]:
     """Which units the selection keeps: the seeds and their closure over names."""
     snippet = snippet_names()
