@@ -281,7 +281,7 @@ def _units(tree: ast.Module, offset: int = 0, units: Optional[List[Facts]] = Non
         if not walk:
             first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
             facts = Facts(first, stmt.end_lineno or stmt.lineno)
-        elif cache is not None:
+        elif cache is not None and lines is not None:
             facts = _cached_facts(stmt, lines, offset, cache)
         else:
             facts = statement_facts(stmt)
