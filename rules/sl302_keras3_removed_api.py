@@ -52,6 +52,15 @@ def _attribute_call(call) -> bool:
     return last in syntax.dotted(call.node.func).split(".")[1:]
 
 
+def _call_use(call) -> str:
+    """``keras.layers.Dense`` for ``keras.layers.core.Dense(...)`` (a module whose names live
+    on in a package), else the table's words."""
+    package, name = call.removed.package, call.qualname.rsplit(".", 1)[-1]
+    if not package or call.qualname.endswith("." + call.removed.path):
+        return call.removed.use
+    return ("tensorflow." if call.qualname.startswith("tensorflow.keras.") else "") + f"{package}.{name}"
+
+
 def check(ctx) -> None:
     if ctx.target_keras < 3:
         return
@@ -60,7 +69,7 @@ def check(ctx) -> None:
         for item in removed_imports(module):
             ctx.report(item.node,
                        Message.of("{what} was removed in Keras 3 (the import fails: {error}): use {use}",
-                                  what=item.qualname, error=item.error, use=item.removed.use),
+                                  what=item.qualname, error=item.error, use=item.use()),
                        evidence=ImportFails(item.statement))
     calls = [c for c in ctx.analysis.api_calls if c.removed is not None and _attribute_call(c)]
     spans = _guarded_spans(ctx) if calls else []
@@ -72,7 +81,7 @@ def check(ctx) -> None:
         seen.add(id(call.node))
         ctx.report(call.node.func,
                    Message.of("{what} was removed in Keras 3 (AttributeError): use {use}",
-                              what=call.qualname, use=call.removed.use),
+                              what=call.qualname, use=_call_use(call)),
                    evidence=AttributeMissing(call.qualname))
     for model_call in ctx.analysis.model_calls:
         if model_call.method not in REMOVED_METHODS or getattr(model_call.model, "keras", 2) < 3 \
@@ -96,10 +105,17 @@ RULE = Rule(
         ``predict_generator()`` on a model built in the file, and imports or calls of
         ``keras.layers.merge`` / ``Merge``, ``keras.utils.np_utils``,
         ``keras.wrappers.scikit_learn``, ``CuDNNLSTM`` / ``CuDNNGRU``, ``TimeDistributedDense``,
-        ``keras.preprocessing.text`` (``Tokenizer``) and the standalone
-        ``keras.preprocessing.image.ImageDataGenerator``.  Each message says what to write
-        instead.  Still present, never reported: ``tf.keras.preprocessing.image.ImageDataGenerator``
-        and ``tf.keras.preprocessing.text.Tokenizer`` (TensorFlow 2.21 keeps them in
+        ``keras.preprocessing.text`` (``Tokenizer``), the standalone
+        ``keras.preprocessing.image.ImageDataGenerator``, and the Keras 1/2 module paths of old
+        tutorials (``keras.layers.core``, ``.recurrent``, ``.convolutional``, ``.pooling``,
+        ``.normalization``, ``.embeddings``, ``.wrappers``, ``.advanced_activations``,
+        ``.noise``, ``.local``, ``.convolutional_recurrent``, ``.cudnn_recurrent``,
+        ``.experimental``, ``keras.engine``, ``keras.objectives`` and ``keras.utils``'s
+        ``vis_utils`` / ``generic_utils`` / ``data_utils`` / ``layer_utils`` / ``io_utils`` /
+        ``conv_utils``; the model is still followed through them).  Each message says what to
+        write instead: for a layer module, the same import from ``keras.layers``.  Still
+        present, never reported: ``tf.keras.preprocessing.image.ImageDataGenerator`` and
+        ``tf.keras.preprocessing.text.Tokenizer`` (TensorFlow 2.21 keeps them in
         ``tf.keras``), ``Convolution2D``, ``pad_sequences``, ``to_categorical``, ``load_img``.
         Imports inside ``try`` / ``except`` or under a version test are left alone.
     """,
@@ -132,6 +148,10 @@ RULE = Rule(
         from keras.models import Sequential
         from keras.layers import CuDNNLSTM, Dense  # expect: SL302
         """,
+        """
+        from keras.models import Sequential
+        from keras.layers.core import Dense, Dropout  # expect: SL302
+        """,
     ],
     valid=[
         """
@@ -153,6 +173,10 @@ RULE = Rule(
             from keras.layers import CuDNNLSTM
         except ImportError:
             from keras.layers import LSTM as CuDNNLSTM
+        """,
+        """
+        from keras.models import Sequential
+        from keras.layers import Dense, Dropout
         """,
     ],
     check=check,

@@ -36,6 +36,10 @@ def findings(source: str, **config):
     ("keras.preprocessing.image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"),
     ("keras.wrappers.scikit_learn.KerasClassifier", "wrappers.scikit_learn"),
     ("tensorflow.keras.wrappers.scikit_learn.KerasRegressor", "wrappers.scikit_learn"),
+    ("keras.layers.core.Dense", "layers.core"), ("keras.layers.recurrent", "layers.recurrent"),
+    ("tensorflow.keras.layers.convolutional.Conv2D", "layers.convolutional"),
+    ("keras.engine.topology.Layer", "engine"), ("keras.utils.generic_utils", "utils.generic_utils"),
+    ("keras.layers.experimental.preprocessing.Rescaling", "layers.experimental"),
 ])
 def test_removed_names(qualname, removed):
     assert names.keras3_removed(qualname).path == removed
@@ -50,6 +54,8 @@ def test_removed_names(qualname, removed):
     "keras.layers.Convolution2D", "keras.preprocessing.sequence.pad_sequences",
     "keras.utils.to_categorical", "keras.preprocessing.image.load_img", "keras.layers.LSTM",
     "keras.layers.merging.Concatenate", "mykeras.layers.CuDNNLSTM",
+    "keras.layers.Conv2D", "keras.layers.Embedding", "keras.legacy", "tf_keras.layers.core.Dense",
+    "keras.src.layers.core.dense.Dense", "tensorflow.python.keras.layers.core.Dense",
 ])
 def test_names_still_present(qualname):
     assert names.keras3_removed(qualname) is None
@@ -101,6 +107,26 @@ def test_imports_of_still_present_names_are_silent():
         import tensorflow as tf
         gen = tf.keras.preprocessing.image.ImageDataGenerator(rescale=1 / 255)
     """) == []
+
+
+def test_legacy_module_paths_name_the_import_to_write():
+    """A Keras 1/2 module path (old tutorials): the model is still followed, the import is
+    SL302, and the message gives the same import from keras.layers, aliases and spelling kept."""
+    source = textwrap.dedent("""
+        from keras.models import Sequential
+        from keras.layers.core import Dense, Dropout as Drop
+        from tensorflow.keras.layers.recurrent import LSTM
+        import keras.layers.convolutional
+        model = Sequential([LSTM(8, input_shape=(10, 3)), LSTM(4), Drop(0.1), Dense(1)])
+    """)
+    found = {(d.start.line, d.code): d.message for d in lint_source(source, "<test>", Config(confirm=False))}
+    assert sorted(found) == [(3, "SL302"), (4, "SL302"), (5, "SL302"), (6, "SL101")]
+    assert found[(3, "SL302")].endswith("use from keras.layers import Dense, Dropout as Drop")
+    assert found[(4, "SL302")].endswith("use from tensorflow.keras.layers import LSTM")
+    assert "from keras.layers import Conv1D, Conv2D, MaxPooling2D" in found[(5, "SL302")]
+    assert findings(source, target_keras=2) == [(6, "SL101")]
+    called = lint_source("import keras\nlayer = keras.layers.core.Dense(3)\n", "<test>", Config(confirm=False))
+    assert [d.message.rsplit(": use ", 1)[-1] for d in called] == ["keras.layers.Dense"]
 
 
 def test_removed_import_reported_once_per_statement_module():
@@ -262,7 +288,7 @@ def test_ignored_spec_of_the_wrong_rank_is_left_to_sl101():
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("name", ["keras3_removed_api.py", "keras3_removed_imports.py",
                                   "keras2_optimizer_lr.py", "keras3_rnn_input_dim.py",
-                                  "input_spec_later_layer.py"])
+                                  "input_spec_later_layer.py", "legacy_module_paths.py"])
 def test_fixture_findings_confirmed(name):
     path = FIXTURES / name
     diagnostics = lint_source(path.read_text(), str(path))

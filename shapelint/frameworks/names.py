@@ -7,7 +7,9 @@ Every import spelling of Keras is mapped onto one canonical ``keras.`` prefix fi
 (``tensorflow.keras``, ``tf.keras`` after ``import tensorflow as tf``, ``tf_keras``,
 ``keras.src`` and ``tensorflow.python.keras``), so the rest of shapelint sees one API.
 Legacy module paths (``keras.layers.recurrent.LSTM``, ``keras.layers.core.Dense``) resolve
-because a layer is recognised by the ``keras.layers`` package and its class name.
+because a layer is recognised by the ``keras.layers`` package and its class name: the model is
+still followed, and under Keras 3 the import is also SL302 (``KERAS3_REMOVED``: the module is
+gone, the import fails).
 """
 from __future__ import annotations
 
@@ -36,10 +38,12 @@ class Removed(NamedTuple):
     module: bool  # a module (importing it fails) rather than a name in one
     use: str  # what to write instead
     in_tf_keras: bool = False  # still in TensorFlow 2.21's ``tf.keras`` compatibility namespace
+    package: str = ""  # where the names a ``from`` import of this module takes live now
 
 
 # Checked on Keras 3.15 and TensorFlow 2.21 (``import`` / ``from ... import`` of each fails,
-# ``tf.keras`` keeps only the two marked): see tests/test_migration_rules.py.
+# ``tf.keras`` keeps only the two marked): see tests/test_migration_rules.py, which imports
+# every entry on the installed Keras.
 KERAS3_REMOVED = {r.path: r for r in (
     Removed("layers.merge", True, "keras.layers.concatenate / add / multiply / dot, or the layers "
                                   "Concatenate(), Add(), Multiply(), Dot(axes=...)"),
@@ -56,6 +60,34 @@ KERAS3_REMOVED = {r.path: r for r in (
                                                   "or Dense(units) alone (it acts on the last axis)"),
     Removed("preprocessing.text", True, "keras.layers.TextVectorization (tf.keras.preprocessing.text "
                                         "still exists in TensorFlow's tf.keras)", in_tf_keras=True),
+    # Keras 1/2 module paths of layers and utilities (old tutorials): the names themselves live on
+    # at the top of their package.  Every one is gone from keras 3 and from TensorFlow's tf.keras.
+    *(Removed(f"layers.{module}", True, f"the same names from keras.layers (from keras.layers import "
+                                        f"{example}); the keras.layers.{module} module is gone",
+              package="keras.layers")
+      for module, example in (("core", "Dense, Dropout, Flatten"), ("recurrent", "LSTM, GRU, SimpleRNN"),
+                              ("convolutional", "Conv1D, Conv2D, MaxPooling2D"),
+                              ("pooling", "MaxPooling2D, GlobalAveragePooling1D"),
+                              ("normalization", "BatchNormalization"), ("embeddings", "Embedding"),
+                              ("wrappers", "TimeDistributed, Bidirectional"),
+                              ("advanced_activations", "LeakyReLU, PReLU, ELU"),
+                              ("noise", "GaussianNoise, GaussianDropout"),
+                              ("convolutional_recurrent", "ConvLSTM2D"))),
+    Removed("layers.cudnn_recurrent", True, "keras.layers.LSTM / GRU, which run on cuDNN by themselves on a GPU "
+                                            "with their default arguments"),
+    Removed("layers.local", True, "keras.layers.Conv1D / Conv2D (Keras 3 has no LocallyConnected layers)"),
+    Removed("layers.experimental", True, "the same layers from keras.layers (Rescaling, Normalization, "
+                                         "RandomFlip, TextVectorization... are no longer experimental)"),
+    Removed("engine", True, "keras.Model, keras.Input, keras.layers.Layer and keras.Sequential from the "
+                            "top-level package"),
+    Removed("objectives", True, "keras.losses (the same loss functions)"),
+    Removed("utils.vis_utils", True, "keras.utils.plot_model / model_to_dot"),
+    Removed("utils.generic_utils", True, "keras.utils.Progbar, keras.saving.get_custom_objects / "
+                                         "custom_object_scope, keras.saving.register_keras_serializable"),
+    Removed("utils.data_utils", True, "keras.utils.get_file, keras.utils.PyDataset (for Sequence)"),
+    Removed("utils.layer_utils", True, "model.summary() / model.count_params()"),
+    Removed("utils.io_utils", True, "h5py or numpy directly (HDF5Matrix is gone)"),
+    Removed("utils.conv_utils", True, "your own output-size arithmetic (conv_utils was internal)"),
     Removed("preprocessing.image.ImageDataGenerator", False,
             "keras.utils.image_dataset_from_directory with augmentation layers (keras.layers.RandomFlip, "
             "RandomRotation...), or tf.keras.preprocessing.image.ImageDataGenerator, which TensorFlow's "

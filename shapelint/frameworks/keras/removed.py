@@ -77,6 +77,17 @@ class RemovedImport(NamedTuple):
     removed: names.Removed
     statement: str  # the import of just this name, to rebuild on TensorFlow
     error: str  # ModuleNotFoundError (a module is gone) or ImportError (a name in one)
+    names: Tuple[str, ...] = ()  # what a ``from`` import of a removed module takes from it
+
+    def use(self) -> str:
+        """What to write instead: the same import from the package the names live in now
+        (``from keras.layers import LSTM, Dense``) when there is one, else the table's words."""
+        package = self.removed.package
+        if package and self.names:
+            if self.qualname.startswith("tensorflow.keras."):  # as the file spells Keras
+                package = "tensorflow." + package
+            return f"from {package} import {', '.join(self.names)}"
+        return self.removed.use
 
 
 _GUARD_WORDS = ("version", "VERSION", "hasattr", "getattr")
@@ -134,6 +145,14 @@ def _statements(module) -> Iterator[Tuple[Any, Any]]:
         stack.extend(reversed(inner))
 
 
+def _spelled(alias: cst.ImportAlias) -> str:
+    """``LSTM`` or ``LSTM as L``, as the import names it."""
+    name = syntax.dotted(alias.name)
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return f"{name} as {alias.asname.name.value}"
+    return name
+
+
 def removed_imports(module) -> Iterator[RemovedImport]:
     """Unguarded imports of what Keras 3 removed (``from keras.layers import CuDNNLSTM``,
     ``from keras.utils import np_utils``, ``import keras.layers.merge``)."""
@@ -156,7 +175,8 @@ def removed_imports(module) -> Iterator[RemovedImport]:
                 if gone is not None:  # the module itself: one finding for the statement
                     first = syntax.dotted(small.names[0].name)
                     yield RemovedImport(small.module, module_name, gone, f"from {module_name} import {first}",
-                                        "ModuleNotFoundError")
+                                        "ModuleNotFoundError",
+                                        tuple(_spelled(alias) for alias in small.names))
                     continue
                 for alias in small.names:
                     name = syntax.dotted(alias.name)
