@@ -1,3 +1,4 @@
+from shapelint.core.fix import SAFE, FixPlan, ReplaceImportModule
 from shapelint.core.rule import Message, Rule
 from shapelint.frameworks.keras.evidence import AttributeMissing, ImportFails, ModelMethodMissing
 from shapelint.frameworks.keras.removed import guarded_blocks, removed_imports
@@ -67,10 +68,13 @@ def check(ctx) -> None:
     module = getattr(ctx.locator, "module", None)
     if module is not None:
         for item in removed_imports(module):
+            package = item.package() if item.fixable() else None
             ctx.report(item.node,
                        Message.of("{what} was removed in Keras 3 (the import fails: {error}): use {use}",
                                   what=item.qualname, error=item.error, use=item.use()),
-                       evidence=ImportFails(item.statement))
+                       evidence=ImportFails(item.statement),
+                       fix=FixPlan(f"Import from {package}", SAFE, ReplaceImportModule(item.node, package))
+                       if package else None)
     calls = [c for c in ctx.analysis.api_calls if c.removed is not None and _attribute_call(c)]
     spans = _guarded_spans(ctx) if calls else []
     seen = set()

@@ -294,6 +294,10 @@ def test_cached_findings_keep_their_fix_and_arguments():
     data["fix"]["edit"]["type"] = "os.system"
     with pytest.raises(Damaged):
         diagnostic_from_data(data)
+    legacy = (ROOT / "fixtures" / "keras" / "legacy_module_paths.py").read_text()
+    moved = [d for d in _lint(legacy, "m.py", Config(confirm=False)) if d.code == "SL302"]
+    assert moved and all(type(d.fix.edit).__name__ == "ReplaceImportModule" for d in moved)
+    assert [diagnostic_from_data(_json.loads(_json.dumps(diagnostic_to_data(d)))) for d in moved] == moved
 
 
 def test_libcst_version_is_read_without_importing_metadata():

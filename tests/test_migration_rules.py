@@ -129,6 +129,39 @@ def test_legacy_module_paths_name_the_import_to_write():
     assert [d.message.rsplit(": use ", 1)[-1] for d in called] == ["keras.layers.Dense"]
 
 
+def test_legacy_module_imports_are_fixed_to_keras_layers():
+    """A safe fix takes the same names from keras.layers (tf.keras spelling, aliases, comments
+    and parentheses kept), only when Keras 3 has every name there."""
+    source = textwrap.dedent("""\
+        from keras.models import Sequential
+        from keras.layers.core import Dense, Dropout as Drop  # a comment
+        from tensorflow.keras.layers.recurrent import LSTM
+        from keras.layers.core import Highway
+        from keras.layers.convolutional import (
+            Conv2D,
+            MaxPooling2D,
+        )
+        model = Sequential([LSTM(8, input_shape=(10, 3)), Drop(0.1), Dense(1)])
+    """)
+    fixed = fix_source(source, "<test>", Config(confirm=False))
+    assert fixed.text == source.replace("keras.layers.core import Dense", "keras.layers import Dense") \
+        .replace("keras.layers.recurrent", "keras.layers").replace("keras.layers.convolutional", "keras.layers")
+    assert [(d.start.line, d.code) for d in fixed.remaining] == [(4, "SL302")]  # Keras 3 has no Highway
+    assert "the keras.layers.core module is gone" in fixed.remaining[0].message
+
+
+@pytest.mark.tensorflow
+def test_names_the_import_fix_moves_exist_in_keras_layers():
+    import keras
+    import tensorflow as tf
+
+    from shapelint.frameworks.keras.removed import KERAS3_LAYER_NAMES
+
+    missing = [name for name in KERAS3_LAYER_NAMES
+               if not hasattr(keras.layers, name) or not hasattr(tf.keras.layers, name)]
+    assert missing == []
+
+
 def test_removed_import_reported_once_per_statement_module():
     assert findings("from keras.layers.merge import concatenate, add, multiply\n") == [(1, "SL302")]
     assert findings("import keras.utils.np_utils as nu\ny = nu.to_categorical([1, 0], 2)\n") == [(1, "SL302")]

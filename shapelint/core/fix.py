@@ -69,7 +69,18 @@ class DeclareBatchInput(Edit):
     layer: Any
 
 
-EDITS: Dict[str, Type[Edit]] = {cls.__name__: cls for cls in (SetArgument, RenameKeyword, DeclareBatchInput)}
+@dataclass(frozen=True)
+class ReplaceImportModule(Edit):
+    """``from old.module import names`` becomes ``from new import names`` (``module``: the
+    import's dotted module, ``new``: the module to spell instead)."""
+
+    nodes: ClassVar[Tuple[str, ...]] = ("module",)
+    module: Any
+    new: str
+
+
+EDITS: Dict[str, Type[Edit]] = {cls.__name__: cls for cls in (SetArgument, RenameKeyword, DeclareBatchInput,
+                                                             ReplaceImportModule)}
 
 
 @dataclass(frozen=True)

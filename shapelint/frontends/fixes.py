@@ -25,7 +25,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic, Position
-from shapelint.core.fix import SAFE, UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, SetArgument
+from shapelint.core.fix import SAFE, UNSAFE, DeclareBatchInput, FixPlan, RenameKeyword, ReplaceImportModule, SetArgument
 from shapelint.core.noqa import NOQA_COMMENT
 from shapelint.engine import lint_source, parse_module
 
@@ -224,6 +224,14 @@ def _rename_keyword(tree: _Tree, edit: RenameKeyword) -> Optional[str]:
     return tree.replaced(arg, arg.with_changes(keyword=cst.Name(edit.new)))
 
 
+def _replace_import_module(tree: _Tree, edit: ReplaceImportModule) -> Optional[str]:
+    module = tree.node_at(edit.module.start, edit.module.end, (cst.Attribute, cst.Name))
+    holder = tree.parents.get(module) if module is not None else None
+    if not isinstance(holder, cst.ImportFrom) or holder.module is not module:
+        return None
+    return tree.replaced(module, cst.parse_expression(edit.new))
+
+
 def _input_name(tree: _Tree, layer_call: cst.Call) -> Optional[Tuple[str, Optional[cst.ImportFrom]]]:
     """How to spell keras.Input here, and the import to extend with ``Input`` (if any)."""
     func = layer_call.func
@@ -325,6 +333,8 @@ def _apply(tree: _Tree, plan: FixPlan) -> Optional[Tuple[str, str]]:
         new_source = _set_argument(tree, edit)
     elif isinstance(edit, RenameKeyword):
         new_source = _rename_keyword(tree, edit)
+    elif isinstance(edit, ReplaceImportModule):
+        new_source = _replace_import_module(tree, edit)
     else:
         return None
     return None if new_source is None else (plan.title, new_source)

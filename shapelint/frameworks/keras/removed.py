@@ -24,6 +24,7 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 import libcst as cst
 
 from shapelint.frameworks import names
+from shapelint.frameworks.keras import catalog
 from shapelint.interp import syntax
 from shapelint.interp.plugins import Plugin
 from shapelint.interp.values import UNKNOWN
@@ -79,15 +80,35 @@ class RemovedImport(NamedTuple):
     error: str  # ModuleNotFoundError (a module is gone) or ImportError (a name in one)
     names: Tuple[str, ...] = ()  # what a ``from`` import of a removed module takes from it
 
+    def package(self) -> Optional[str]:
+        """Where the names of a ``from`` import of this removed module live now, spelled as
+        the file spells Keras (``tensorflow.keras.layers``), or None."""
+        package = self.removed.package
+        if not package or not self.names:
+            return None
+        return "tensorflow." + package if self.qualname.startswith("tensorflow.keras.") else package
+
     def use(self) -> str:
         """What to write instead: the same import from the package the names live in now
-        (``from keras.layers import LSTM, Dense``) when there is one, else the table's words."""
-        package = self.removed.package
-        if package and self.names:
-            if self.qualname.startswith("tensorflow.keras."):  # as the file spells Keras
-                package = "tensorflow." + package
-            return f"from {package} import {', '.join(self.names)}"
-        return self.removed.use
+        (``from keras.layers import LSTM, Dense``) when Keras 3 has every one of them there,
+        else the table's words."""
+        return f"from {self.package()} import {', '.join(self.names)}" if self.fixable() else self.removed.use
+
+    def fixable(self) -> bool:
+        """Every name imported is one Keras 3's ``keras.layers`` has (``KERAS3_LAYER_NAMES``):
+        the import can then be rewritten to take them from there."""
+        return self.package() is not None and all(name.split(" as ")[0] in KERAS3_LAYER_NAMES
+                                                  for name in self.names)
+
+
+# What ``from keras.layers.<old module> import ...`` may take and still find in Keras 3's
+# keras.layers (and TensorFlow 2.21's tf.keras.layers): the catalog's layers and these aliases.
+# tests/test_migration_rules.py checks every one on the installed Keras.
+KERAS3_LAYER_NAMES = frozenset(catalog.LAYERS) | frozenset({
+    "Layer", "Input", "InputSpec", "Convolution1D", "Convolution2D", "Convolution3D", "MaxPool1D",
+    "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+    "GlobalMaxPool1D", "GlobalMaxPool2D", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+})
 
 
 _GUARD_WORDS = ("version", "VERSION", "hasattr", "getattr")
