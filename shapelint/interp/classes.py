@@ -14,7 +14,7 @@ from typing import Any, Dict
 
 import libcst as cst
 
-from shapelint.interp.syntax import all_params, assigned_names, body
+from shapelint.interp.syntax import all_params, assigned_names, body, walk
 from shapelint.interp.values import MISSING, UNKNOWN, AbstractValue, same
 
 # Methods that change how attributes are read or set, or how instances are made: a class
@@ -168,7 +168,7 @@ def attributes_set_outside_init(class_node: cst.ClassDef) -> frozenset:
         if not params:
             continue
         finder = _SelfAttributeAssignments(params[0])
-        stmt.visit(finder)
+        walk(stmt, finder)
         names |= finder.names
     return frozenset(names)
 

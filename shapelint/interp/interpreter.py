@@ -74,6 +74,7 @@ class Interpreter:
         self._bound_anywhere: Optional[set] = None
         self.patched: set = set()  # attribute names the file assigns on a module ("*": unknown ones)
         self._bound_computed = False
+        self._jumps: dict = {}  # id(for loop) -> (the loop, whether its body breaks or continues)
 
     # -- entry point ------------------------------------------------------------------
     def run(self) -> None:
@@ -292,10 +293,18 @@ class Interpreter:
             return self.exec_If(orelse, frame)
         return self.exec_block(syntax.body(orelse), frame)
 
+    def has_jump(self, loop: cst.For) -> bool:
+        """``break`` / ``continue`` in the loop's body (a walk of the body, once per loop: a
+        loop inside a function called many times would walk it again each time)."""
+        known = self._jumps.get(id(loop))
+        if known is None or known[0] is not loop:
+            known = self._jumps[id(loop)] = (loop, syntax.has_jump(loop.body))
+        return known[1]
+
     def exec_For(self, node: cst.For, frame: Frame) -> str:
         iterable = self.eval(node.iter, frame)
         items = iteration_values(iterable)
-        if items is not None and not syntax.has_jump(node.body) and node.orelse is None:
+        if items is not None and node.orelse is None and not self.has_jump(node):
             for item in items:
                 self.assign(node.target, item, frame)
                 status = self.exec_block(syntax.body(node), frame)
