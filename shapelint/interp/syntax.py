@@ -55,9 +55,9 @@ _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 def walk(root, visitor) -> None:
     """Call ``visitor.visit_<Node>(node)`` on ``root`` and every node under it (the nodes
     ``node.visit(visitor)`` would visit, in field order rather than source order); a
-    ``visit_`` method that returns False skips that node's children.  LibCST's own ``visit`` rebuilds and re-validates every node it
-    passes, even for a visitor that changes nothing: on keras-io, a third of the engine's time
-    outside the parser went there."""
+    ``visit_`` method that returns False skips that node's children.  LibCST's own ``visit``
+    rebuilds and re-validates every node it passes, even for a visitor that changes nothing:
+    on keras-io, a third of the engine's time outside the parser went there."""
     stack = [root]
     pop, push = stack.pop, stack.append
     node_type = cst.CSTNode
