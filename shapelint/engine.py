@@ -38,7 +38,7 @@ from shapelint.core.parse_cache import ParseCache
 from shapelint.core.prefilter import _PASTED_MARKERS, FRAMEWORK_MARKERS, mentions_framework  # noqa: F401
 from shapelint.core.registry import all_rules
 from shapelint.core.rule import Message, RuleContext
-from shapelint.core.select import select_pieces, statement_ends, use_facts_cache
+from shapelint.core.select import select_pieces, use_facts_cache
 from shapelint.core.tolerant import repair
 from shapelint.frameworks import default_plugins
 from shapelint.interp.interpreter import Interpreter
@@ -152,7 +152,7 @@ def lint_source(source: str, path: str, config: Optional[Config] = None) -> List
     # Only the statements that can matter reach LibCST (``core.select``), lines kept; noqa is
     # read from the whole text.  Whatever fails on the selection is done again on the whole.
     chosen = select_pieces(source)
-    ends = None if chosen is not None else statement_ends(source)  # (no selection: still by statement)
+    ends = None
     if chosen is not None:
         selected, ends = chosen
         if selected is not source:

@@ -13,7 +13,6 @@ carriage return.
 """
 from __future__ import annotations
 
-import dataclasses
 import sys
 import threading
 from collections import OrderedDict
@@ -23,6 +22,7 @@ import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from shapelint.core.select import statement_ends
+from shapelint.interp.syntax import holds
 
 
 class ParseCache:
@@ -126,36 +126,11 @@ class ParseCache:
 
 
 _EMPTY = cst.Module(body=[])
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
 def _shifted(found: CodeRange, offset: int) -> CodeRange:
     return CodeRange(CodePosition(found.start.line + offset, found.start.column),
                      CodePosition(found.end.line + offset, found.end.column))
-
-
-def holds(root: cst.CSTNode, target: cst.CSTNode) -> bool:
-    """Whether ``target`` is ``root`` or one of the nodes under it (by identity)."""
-    stack: List[Any] = [root]
-    pop, push = stack.pop, stack.append
-    node_type = cst.CSTNode
-    while stack:
-        node = pop()
-        if node is target:
-            return True
-        kind = type(node)
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        for name in names:
-            value = getattr(node, name)
-            if isinstance(value, node_type):
-                push(value)
-            elif type(value) in (tuple, list):
-                for item in value:
-                    if isinstance(item, node_type):
-                        push(item)
-    return False
 
 
 def split(text: str, ends: Optional[List[int]] = None) -> Optional[List[str]]:

@@ -25,11 +25,11 @@ every other name in a function body is (the interpreter looks a local up in the 
 the function assigns it).  Statements sharing a line are kept or dropped together.
 
 No selection at all (``None``: the whole text goes to LibCST) when ``ast`` cannot parse the
-text (the tolerant path takes it), for a star import of a module the plug-ins do not know,
-``exec`` / ``eval`` / ``globals()`` / ``locals()`` / ``__import__``, or a lone carriage
-return.  Every statement is kept (the text itself, with its statements' ends for
-``core.parse_cache``) for words the plug-ins read from the whole text, or when every
-statement is needed anyway.  ``SHAPELINT_NO_SELECT=1`` turns selection off (tests compare
+text (the tolerant path takes it) or for a lone carriage return.  Every statement is kept
+(the text itself, with its statements' ends for ``core.parse_cache``) for a star import of a
+module the plug-ins do not know, ``exec`` / ``eval`` / ``globals()`` / ``locals()`` /
+``__import__``, words the plug-ins read from the whole text, or when every statement is
+needed anyway.  ``SHAPELINT_NO_SELECT=1`` turns selection off (tests compare
 the two).
 
 Known difference: the interpreter's step budget (``interp.interpreter.STEP_BUDGET``) counts
@@ -431,9 +431,11 @@ def enabled() -> bool:
 def select_pieces(source: str) -> Optional[Tuple[str, List[int]]]:
     """The text to parse (``source`` itself when every statement is needed) and the last line
     of each kept statement group, where ``core.parse_cache`` cuts it into pieces without
-    reading it with ``ast`` again; None when ``source`` is not selectable."""
+    reading it with ``ast`` again; None when ``ast`` cannot read it (or a lone carriage
+    return).  With the selection off (``SHAPELINT_NO_SELECT=1``) every statement is kept."""
     if not enabled():
-        return None
+        ends = statement_ends(source)
+        return (source, ends) if ends is not None else None
     result = _selection(source)
     return (result[0], result[3]) if result is not None else None
 
@@ -459,8 +461,11 @@ def _selection(source: str):
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of new nodes, no cycles: the collector only costs here
     try:
-        units = chunked_units(source, walk=not whole)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, _NoSelection):
+        try:
+            units = chunked_units(source, walk=not whole)
+        except _NoSelection:  # nothing is dropped, but the statements' ends still serve the parse
+            units, whole = chunked_units(source, walk=False), True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     finally:
         if collecting:

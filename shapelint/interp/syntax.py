@@ -52,6 +52,23 @@ def target_names(node) -> List[str]:
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
+def children(node) -> List[Any]:
+    """The child nodes of ``node``, in field order (LibCST's own ``children`` runs a visitor)."""
+    kind = type(node)
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    out: List[Any] = []
+    node_type = cst.CSTNode
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, node_type):
+            out.append(value)
+        elif type(value) in (tuple, list):
+            out.extend(item for item in value if isinstance(item, node_type))
+    return out
+
+
 def walk(root, visitor) -> None:
     """Call ``visitor.visit_<Node>(node)`` on ``root`` and every node under it (the nodes
     ``node.visit(visitor)`` would visit, in field order rather than source order); a
@@ -59,8 +76,7 @@ def walk(root, visitor) -> None:
     rebuilds and re-validates every node it passes, even for a visitor that changes nothing:
     on keras-io, a third of the engine's time outside the parser went there."""
     stack = [root]
-    pop, push = stack.pop, stack.append
-    node_type = cst.CSTNode
+    pop, extend = stack.pop, stack.extend
     methods: Dict[type, Any] = {}
     while stack:
         node = pop()
@@ -70,18 +86,19 @@ def walk(root, visitor) -> None:
             method = methods[kind] = getattr(visitor, "visit_" + kind.__name__, None)
         if method is not None and method(node) is False:
             continue
-        names = _CHILD_FIELDS.get(kind)
-        if names is None:
-            names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        children = []
-        for name in names:
-            value = getattr(node, name)
-            if isinstance(value, node_type):
-                children.append(value)
-            elif type(value) in (tuple, list):
-                children.extend(item for item in value if isinstance(item, node_type))
-        for child in reversed(children):
-            push(child)
+        extend(reversed(children(node)))
+
+
+def holds(root, target) -> bool:
+    """Whether ``target`` is ``root`` or one of the nodes under it (by identity)."""
+    stack = [root]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        if node is target:
+            return True
+        extend(children(node))
+    return False
 
 
 _MISSING = object()
@@ -167,18 +184,6 @@ def has_jump(body) -> bool:
     finder = _JumpFinder()
     walk(body, finder)
     return finder.found
-
-
-def children(node):
-    """The child nodes of ``node``, in field order: LibCST's ``children`` runs a visitor."""
-    for name in node.__dataclass_fields__:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
 
 
 def literal_int(node) -> Optional[int]:
