@@ -1,7 +1,7 @@
 from shapelint.core.fix import SAFE, FixPlan, ReplaceImportModule
 from shapelint.core.rule import Message, Rule
 from shapelint.frameworks.keras.evidence import AttributeMissing, ImportFails, ModelMethodMissing
-from shapelint.frameworks.keras.removed import guarded_blocks, removed_imports
+from shapelint.frameworks.keras.removed import guarded_blocks, new_home, removed_imports
 from shapelint.frameworks.keras.training import model_output
 from shapelint.interp import syntax
 
@@ -54,12 +54,11 @@ def _attribute_call(call) -> bool:
 
 
 def _call_use(call) -> str:
-    """``keras.layers.Dense`` for ``keras.layers.core.Dense(...)`` (a module whose names live
-    on in a package), else the table's words."""
-    package, name = call.removed.package, call.qualname.rsplit(".", 1)[-1]
-    if not package or call.qualname.endswith("." + call.removed.path):
-        return call.removed.use
-    return ("tensorflow." if call.qualname.startswith("tensorflow.keras.") else "") + f"{package}.{name}"
+    """``keras.layers.Dense`` for ``keras.layers.core.Dense(...)`` (a name Keras 3 has in the
+    package the removed module's names moved to), else the table's words."""
+    name = call.qualname.rsplit(".", 1)[-1]
+    home = None if call.qualname.endswith("." + call.removed.path) else new_home(call.removed, call.qualname, (name,))
+    return f"{home}.{name}" if home else call.removed.use
 
 
 def check(ctx) -> None:
@@ -68,7 +67,7 @@ def check(ctx) -> None:
     module = getattr(ctx.locator, "module", None)
     if module is not None:
         for item in removed_imports(module):
-            package = item.package() if item.fixable() else None
+            package = item.package()
             ctx.report(item.node,
                        Message.of("{what} was removed in Keras 3 (the import fails: {error}): use {use}",
                                   what=item.qualname, error=item.error, use=item.use()),

@@ -40,6 +40,7 @@ def test_frame_values_rank():
         ('a = pd.read_csv("x.csv").iloc[:, 0].values', (Q,)),
         ('a = pd.read_csv("x.csv").iloc[:, [1, 2]].values', (Q, Q)),
         ('a = pd.read_csv("x.csv").drop(columns=["y"]).dropna().values', (Q, Q)),
+        ('a = pd.read_csv("x.csv").drop(columns=["y"], inplace=False).values', (Q, Q)),
         ('a = pd.read_csv("x.csv")[["a", "b"]].values', (Q, Q)),
         ('a = pd.DataFrame(rows).values', (Q, Q)),
         ('a = pd.read_excel("x.xlsx").values', (Q, Q)),

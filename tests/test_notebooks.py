@@ -293,6 +293,13 @@ def test_large_outputs_are_not_counted_against_max_file_size(tmp_path):
     small = lint_paths([tmp_path], Config(confirm=False, max_file_size=100), jobs=1, use_cache=False)
     [diag] = small.diagnostics
     assert diag.code == "SL002" and "code cells hold" in diag.message
+    # The summary reads it the same way: the outputs do not count, the code cells do.
+    (tmp_path / "pyproject.toml").write_text("[tool.shapelint]\nmax-file-size = 10000\n")
+    summary = run("summary", "plots.ipynb", cwd=tmp_path)
+    assert summary.returncode == 0 and "LSTM" in summary.stdout, summary.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.shapelint]\nmax-file-size = 100\n")
+    summary = run("summary", "plots.ipynb", cwd=tmp_path)
+    assert summary.returncode == 2 and "code cells hold" in summary.stderr, summary.stderr
 
 
 def test_the_result_cache_keys_on_the_notebook_and_keeps_cells(tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from shapelint.confirm.probe import ProbeRef
 from shapelint.core.config import Config
 from shapelint.core.diagnostics import Diagnostic
 from shapelint.core.files import decode_source, discover, read_source
-from shapelint.core.notebook import NOTEBOOK_MAX_BYTES, is_notebook
+from shapelint.core.notebook import read_limit
 from shapelint.core.prefilter import mentions_framework
 from shapelint.core.registry import all_rules
 
@@ -232,7 +232,7 @@ def lint_paths(paths: Sequence[Path], config: Config, *, jobs: Optional[int] = N
         else:
             name = str(path)
             # A notebook's outputs are not linted: max-file-size applies to its code cells.
-            limit = max(config.max_file_size, NOTEBOOK_MAX_BYTES) if is_notebook(name) else config.max_file_size
+            limit = read_limit(name, config.max_file_size)
             if not problem and cache.path is not None:
                 # Unchanged since it was linted (size, time, mode, inode): not even read.
                 stamp = _stamp(path, limit)

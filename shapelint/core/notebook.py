@@ -58,6 +58,12 @@ NOTEBOOK_SUFFIX = ".ipynb"
 # file is read up to this size, and max-file-size applies to its program (the code cells).
 NOTEBOOK_MAX_BYTES = 64_000_000
 
+
+def read_limit(path: str, max_file_size: int) -> int:
+    """How many bytes of ``path`` may be read: max-file-size, or for a notebook (whose
+    program, not its file, max-file-size bounds) up to ``NOTEBOOK_MAX_BYTES``."""
+    return max(max_file_size, NOTEBOOK_MAX_BYTES) if is_notebook(path) else max_file_size
+
 # Cell magics whose body is Python run in the notebook's own namespace.
 PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 

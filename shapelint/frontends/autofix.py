@@ -38,13 +38,13 @@ from shapelint.core.diagnostics import Diagnostic
 from shapelint.core.files import decode_source, read_bytes
 from shapelint.core.fix import FixPlan
 from shapelint.core.notebook import (
-    NOTEBOOK_MAX_BYTES,
     Cell,
     NotebookError,
     NotebookProgram,
     build_program,
     is_notebook,
     read_cells,
+    read_limit,
     replace_sources,
 )
 from shapelint.core.positions import Position
@@ -139,8 +139,7 @@ def fix_run(found: Sequence[Diagnostic], shown: Sequence[Diagnostic], config: Co
             data: Optional[bytes] = stdin[1]
         else:
             # A notebook's outputs may be large: its code cells are what max-file-size bounds.
-            data, problem = read_bytes(name, max(config.max_file_size, NOTEBOOK_MAX_BYTES) if notebook
-                                  else config.max_file_size)
+            data, problem = read_bytes(name, read_limit(name, config.max_file_size))
             if data is None:
                 result.notes.append(f"{name}: fixes not applied: {problem}")
                 result.diagnostics.extend(diags)

@@ -197,7 +197,7 @@ def run_rule(argv: Sequence[str]) -> int:
 
 def run_summary(argv: Sequence[str]) -> int:
     from shapelint.core.files import read_source
-    from shapelint.core.notebook import NotebookError, build_program, is_notebook, read_cells
+    from shapelint.core.notebook import NotebookError, build_program, is_notebook, read_cells, read_limit
     from shapelint.engine import mentions_framework
     from shapelint.frontends.summary import format_summary, in_cells, parse_input_shape, summarize
 
@@ -225,7 +225,7 @@ def run_summary(argv: Sequence[str]) -> int:
         return EXIT_ERROR
     status = EXIT_CLEAN
     for path, problem in discover(args.paths, config):
-        text, problem = (None, problem) if problem else read_source(path, config.max_file_size)
+        text, problem = (None, problem) if problem else read_source(path, read_limit(str(path), config.max_file_size))
         if text is None:
             print(f"{path}: {problem}", file=sys.stderr)
             status = EXIT_ERROR
@@ -237,6 +237,12 @@ def run_summary(argv: Sequence[str]) -> int:
                 text = program.text
             except NotebookError as exc:
                 print(f"{path}: cannot summarize: {exc}", file=sys.stderr)
+                status = EXIT_ERROR
+                continue
+            size = len(text.encode("utf-8", "surrogatepass"))
+            if size > config.max_file_size:
+                print(f"{path}: file skipped: its code cells hold {size:,} bytes, over max-file-size "
+                      f"({config.max_file_size:,} bytes)", file=sys.stderr)
                 status = EXIT_ERROR
                 continue
         if not mentions_framework(text):

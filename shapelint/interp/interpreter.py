@@ -74,7 +74,7 @@ class Interpreter:
         self._bound_anywhere: Optional[set] = None
         self.patched: set = set()  # attribute names the file assigns on a module ("*": unknown ones)
         self._bound_computed = False
-        self._jumps: dict = {}  # id(for loop) -> (the loop, whether its body breaks or continues)
+        self._jumps: dict = {}  # for loop -> whether its body breaks or continues
 
     # -- entry point ------------------------------------------------------------------
     def run(self) -> None:
@@ -296,10 +296,10 @@ class Interpreter:
     def has_jump(self, loop: cst.For) -> bool:
         """``break`` / ``continue`` in the loop's body (a walk of the body, once per loop: a
         loop inside a function called many times would walk it again each time)."""
-        known = self._jumps.get(id(loop))
-        if known is None or known[0] is not loop:
-            known = self._jumps[id(loop)] = (loop, syntax.has_jump(loop.body))
-        return known[1]
+        found = self._jumps.get(loop)  # (LibCST nodes hash and compare by identity)
+        if found is None:
+            found = self._jumps[loop] = syntax.has_jump(loop.body)
+        return found
 
     def exec_For(self, node: cst.For, frame: Frame) -> str:
         iterable = self.eval(node.iter, frame)

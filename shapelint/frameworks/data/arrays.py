@@ -200,8 +200,7 @@ class FrameVal(AbstractValue):
             return UNKNOWN
         if name == "to_numpy" and not kwargs and not args:
             return self.array(node, f"{self.what}.to_numpy()")
-        if name in FRAME_METHODS and not (name == "drop" and kwargs.get("inplace") is not None) \
-                and kwargs.get("inplace") in (None, False):
+        if name in FRAME_METHODS and kwargs.get("inplace") in (None, False):
             kind = self.kind if self.kind == FRAME or name != "reset_index" else None
             return FrameVal(self.node, self.what, kind)
         return UNKNOWN

@@ -81,24 +81,25 @@ class RemovedImport(NamedTuple):
     names: Tuple[str, ...] = ()  # what a ``from`` import of a removed module takes from it
 
     def package(self) -> Optional[str]:
-        """Where the names of a ``from`` import of this removed module live now, spelled as
-        the file spells Keras (``tensorflow.keras.layers``), or None."""
-        package = self.removed.package
-        if not package or not self.names:
-            return None
-        return "tensorflow." + package if self.qualname.startswith("tensorflow.keras.") else package
+        """Where the names of this ``from`` import live now (``new_home``), or None."""
+        return new_home(self.removed, self.qualname, self.names)
 
     def use(self) -> str:
         """What to write instead: the same import from the package the names live in now
         (``from keras.layers import LSTM, Dense``) when Keras 3 has every one of them there,
         else the table's words."""
-        return f"from {self.package()} import {', '.join(self.names)}" if self.fixable() else self.removed.use
+        package = self.package()
+        return f"from {package} import {', '.join(self.names)}" if package else self.removed.use
 
-    def fixable(self) -> bool:
-        """Every name imported is one Keras 3's ``keras.layers`` has (``KERAS3_LAYER_NAMES``):
-        the import can then be rewritten to take them from there."""
-        return self.package() is not None and all(name.split(" as ")[0] in KERAS3_LAYER_NAMES
-                                                  for name in self.names)
+
+def new_home(removed: names.Removed, qualname: str, imported) -> Optional[str]:
+    """The package a removed module's names live in now, spelled as the file spells Keras
+    (``tensorflow.keras.layers``), when every name in ``imported`` (``LSTM``, ``LSTM as L``) is
+    one Keras 3 has there (``KERAS3_LAYER_NAMES``); else None."""
+    if not removed.package or not imported \
+            or not all(name.split(" as ")[0] in KERAS3_LAYER_NAMES for name in imported):
+        return None
+    return ("tensorflow." if qualname.startswith("tensorflow.keras.") else "") + removed.package
 
 
 # What ``from keras.layers.<old module> import ...`` may take and still find in Keras 3's
